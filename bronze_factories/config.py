@@ -1,0 +1,93 @@
+"""Where the database is, and how we talk to it.
+
+A URL enters the project in four places (CLI flags, ``BRONZE_DATABASE_URL``, the pytest
+plugin, alembic). All of them go through :func:`database_url`, so that a plain
+``postgresql://`` URL, which SQLAlchemy 2.1 would hand to psycopg 3, always runs on
+psycopg2: its ``COPY`` support is the bulk loading path.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+from .models import SCHEMA
+
+ENV_URL = "BRONZE_DATABASE_URL"
+ENV_SCHEMA = "BRONZE_SCHEMA"
+DEFAULT_URL = "sqlite:///bronze.db"
+
+_POSTGRES_SCHEMES = {"postgresql", "postgres", "postgresql+psycopg2", "postgres+psycopg2"}
+_SQLITE_SCHEMES = {"sqlite", "sqlite+pysqlite"}
+
+
+class ConfigError(ValueError):
+    """A setting the user gave is unusable; the message says what to do instead."""
+
+
+def database_url(url: str | URL | None = None) -> URL:
+    """Resolve the URL (argument, else ``BRONZE_DATABASE_URL``, else ``bronze.db``) for psycopg2."""
+    raw = url if url is not None else (os.environ.get(ENV_URL) or DEFAULT_URL)
+    try:
+        parsed = make_url(raw) if isinstance(raw, str) else raw
+    except ArgumentError:
+        raise ConfigError(
+            f"cannot parse database URL {redact(str(raw))!r}; "
+            "use postgresql://user@host:port/dbname or sqlite:///file.db"
+        ) from None
+    scheme = parsed.drivername
+    if scheme in _POSTGRES_SCHEMES:
+        return parsed.set(drivername="postgresql+psycopg2")
+    if scheme in _SQLITE_SCHEMES:
+        return parsed.set(drivername="sqlite+pysqlite")
+    raise ConfigError(
+        f"unsupported database URL scheme {scheme!r}; use postgresql://... or sqlite:///file.db"
+    )
+
+
+def schema_name(schema: str | None = None) -> str:
+    """Target schema: argument, else ``BRONZE_SCHEMA``, else ``bronze``."""
+    name = schema or os.environ.get(ENV_SCHEMA) or SCHEMA
+    if not name.replace("_", "").isalnum() or name[0].isdigit():
+        raise ConfigError(f"invalid schema name {name!r}; use letters, digits and underscores")
+    return name
+
+
+def redact(url: str | URL) -> str:
+    """The URL as it may be printed: never with its password."""
+    try:
+        parsed = make_url(url) if isinstance(url, str) else url
+    except ArgumentError:
+        return "<unparsable URL>"
+    return parsed.render_as_string(hide_password=True)
+
+
+def translate_map(url: URL, schema: str | None = None) -> dict[str | None, str | None]:
+    """Map the models' ``bronze`` schema to the target one (SQLite has no schemas: none)."""
+    if url.get_backend_name() == "sqlite":
+        return {SCHEMA: None}
+    return {SCHEMA: schema_name(schema)}
+
+
+def make_engine(url: str | URL | None = None, schema: str | None = None, **kwargs: Any) -> Engine:
+    """An engine on psycopg2 (or SQLite) whose statements target ``schema``."""
+    resolved = database_url(url)
+    engine = create_engine(resolved, **kwargs).execution_options(
+        schema_translate_map=translate_map(resolved, schema)
+    )
+    if resolved.get_backend_name() == "sqlite":
+        _sqlite_pragmas(engine)
+    return engine
+
+
+def _sqlite_pragmas(engine: Engine) -> None:
+    @event.listens_for(engine.engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()

@@ -1,0 +1,82 @@
+"""Migrate a database from Python, with the migrations shipped inside the package.
+
+An installed wheel has no ``alembic.ini``; these functions build the alembic configuration
+in memory, point it at ``bronze_factories.migrations`` and hand alembic a connection::
+
+    from bronze_factories.migrate import upgrade
+    upgrade("postgresql://postgres@localhost/warehouse")            # schema "bronze"
+    upgrade("postgresql://postgres@localhost/warehouse", schema="staging")
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine
+from sqlalchemy.engine import URL
+
+from .config import make_engine
+
+
+def alembic_config(schema: str | None = None) -> Config:
+    """An in-memory alembic ``Config`` whose scripts are the packaged migrations."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(files("bronze_factories.migrations")))
+    cfg.attributes["schema"] = schema
+    return cfg
+
+
+def _run(action: str, target: str | URL | Engine | None, schema: str | None, revision: str) -> None:
+    engine = target if isinstance(target, Engine) else make_engine(target, schema)
+    try:
+        with engine.connect() as connection:
+            cfg = alembic_config(schema)
+            cfg.attributes["connection"] = connection
+            getattr(command, action)(cfg, revision)
+            connection.commit()
+    finally:
+        if not isinstance(target, Engine):
+            engine.dispose()
+
+
+def upgrade(url: str | URL | Engine | None = None, schema: str | None = None, revision: str = "head") -> None:
+    """Create or bring the bronze schema up to ``revision`` (default: the newest)."""
+    _run("upgrade", url, schema, revision)
+
+
+def downgrade(url: str | URL | Engine | None = None, schema: str | None = None, revision: str = "base") -> None:
+    """Remove the bronze tables down to ``revision`` (default: all of them)."""
+    _run("downgrade", url, schema, revision)
+
+
+def check(url: str | URL | Engine | None = None, schema: str | None = None) -> None:
+    """Raise ``alembic.util.CommandError`` when the models and the migrated database differ."""
+    engine = url if isinstance(url, Engine) else make_engine(url, schema)
+    try:
+        with engine.connect() as connection:
+            cfg = alembic_config(schema)
+            cfg.attributes["connection"] = connection
+            command.check(cfg)
+    finally:
+        if not isinstance(url, Engine):
+            engine.dispose()
+
+
+def current_revision(url: str | URL | Engine | None = None, schema: str | None = None) -> str | None:
+    """The revision the database is at, or ``None`` when it has no migration history."""
+    from alembic.runtime.migration import MigrationContext
+
+    from .config import translate_map
+    from .models import SCHEMA
+
+    engine = url if isinstance(url, Engine) else make_engine(url, schema)
+    try:
+        with engine.connect() as connection:
+            target = translate_map(engine.url, schema)[SCHEMA]
+            ctx = MigrationContext.configure(connection, opts={"version_table_schema": target})
+            return ctx.get_current_revision()
+    finally:
+        if not isinstance(url, Engine):
+            engine.dispose()
