@@ -358,6 +358,25 @@ class RawClickstream(Base):
     )
 
 
+class LoadLedger(Base):
+    """What populate has loaded: one row per dataset and work unit, written in the unit's transaction.
+
+    A re-run reads it to skip units already loaded, which is what makes populate idempotent and
+    resumable after a kill; the validator reads the dataset parameters from it.
+    """
+
+    __tablename__ = "bronze_load_ledger"
+    __table_args__ = ({"comment": "Work units loaded by bronze_factories.populate, with the dataset parameters"},)
+
+    dataset_key: Mapped[str] = mapped_column(String(64), primary_key=True, comment="Hash of the dataset parameters")
+    unit: Mapped[str] = mapped_column(String(100), primary_key=True, comment="Work unit, e.g. day:0042")
+    params: Mapped[dict[str, Any]] = mapped_column(JsonDoc, nullable=False, comment="Dataset parameters")
+    row_counts: Mapped[dict[str, Any]] = mapped_column(JsonDoc, nullable=False, comment="Rows loaded per table")
+    loaded_at: Mapped[dt.datetime | None] = mapped_column(
+        DateTime(), server_default=text("CURRENT_TIMESTAMP"), comment="Server time of the load"
+    )
+
+
 MODELS: tuple[type[Base], ...] = (
     RawCustomer,
     RawProduct,
@@ -376,6 +395,7 @@ __all__ = [
     "SOURCE_SYSTEM",
     "TABLES",
     "Base",
+    "LoadLedger",
     "RawClickstream",
     "RawCustomer",
     "RawInventory",
