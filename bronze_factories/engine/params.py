@@ -1,0 +1,107 @@
+"""Dataset parameters: the few knobs a dataset is sized from, and its identity."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+
+#: Every event of a session gets id ``session_index * EVENT_ID_STRIDE + position``.
+EVENT_ID_STRIDE = 1000
+
+
+class ParamsError(ValueError):
+    """Parameters that cannot describe a dataset; the message says what to change."""
+
+
+@dataclass(frozen=True)
+class Params:
+    """What a dataset is. Same params (and seed) give the same rows, whoever generates them.
+
+    ``scale`` multiplies customers, products, orders and sessions per day; :meth:`sized` gives
+    the effective counts. ``end_date`` is midnight of the first day after the window: the engine
+    never reads the clock.
+    """
+
+    end_date: dt.date
+    customers: int = 10_000
+    products: int = 5_000
+    orders: int = 50_000
+    days: int = 365
+    sessions_per_day: int = 1_000
+    events_min: int = 5
+    events_max: int = 30
+    warehouses: int = 5
+    seed: int = 42
+    scale: float = 1.0
+
+    def __post_init__(self) -> None:
+        for name in ("customers", "products", "orders", "days", "sessions_per_day", "events_min",
+                     "events_max", "warehouses"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+                raise ParamsError(f"{name.replace('_', '-')} must be a positive integer, got {value!r}")
+        if not self.scale > 0:
+            raise ParamsError(f"scale must be positive, got {self.scale!r}")
+        if self.events_min > self.events_max:
+            raise ParamsError(
+                f"events per session {self.events_min}-{self.events_max}: the minimum is above the maximum; "
+                "write MIN-MAX, e.g. 5-30"
+            )
+        if self.events_max >= EVENT_ID_STRIDE:
+            raise ParamsError(f"events per session can be at most {EVENT_ID_STRIDE - 1}")
+        if self.events_max < 5:
+            raise ParamsError("events per session must allow at least 5 (view, cart, checkout, purchase funnel)")
+        if self.warehouses > 999:
+            raise ParamsError("at most 999 warehouses (WH001..WH999)")
+        sized = self.sized()
+        if sized.orders * 2 > sized.sessions_per_day * sized.days:
+            raise ParamsError(
+                f"{sized.orders} orders need at least {sized.orders * 2} web sessions (each order is placed in a "
+                f"logged-in session), got {sized.sessions_per_day * sized.days}; raise --sessions-per-day or --days"
+            )
+        if sized.customers > 99_999_999 or sized.products > 99_999_999:
+            raise ParamsError("customers and products are limited to 99,999,999 (8-digit ids)")
+
+    def sized(self) -> Params:
+        """The parameters with ``scale`` applied (and ``scale`` reset to 1)."""
+        if self.scale == 1.0:
+            return self
+
+        def mul(n: int) -> int:
+            return max(1, round(n * self.scale))
+
+        return dataclasses.replace(
+            self, customers=mul(self.customers), products=mul(self.products), orders=mul(self.orders),
+            sessions_per_day=mul(self.sessions_per_day), scale=1.0,
+        )
+
+    @property
+    def start(self) -> dt.datetime:
+        return dt.datetime.combine(self.end_date, dt.time()) - dt.timedelta(days=self.days)
+
+    @property
+    def end(self) -> dt.datetime:
+        return dt.datetime.combine(self.end_date, dt.time())
+
+    def identity(self) -> dict[str, object]:
+        """The parameters that define the dataset (scale applied), as JSON-ready values."""
+        s = self.sized()
+        return {
+            "customers": s.customers, "products": s.products, "orders": s.orders, "days": s.days,
+            "end_date": s.end_date.isoformat(), "sessions_per_day": s.sessions_per_day,
+            "events_min": s.events_min, "events_max": s.events_max, "warehouses": s.warehouses, "seed": s.seed,
+        }
+
+    def key(self) -> str:
+        """Stable hash of :meth:`identity`: the ledger's dataset key."""
+        blob = json.dumps(self.identity(), sort_keys=True).encode()
+        return hashlib.sha256(blob).hexdigest()[:32]
+
+    @classmethod
+    def from_identity(cls, identity: dict[str, object]) -> Params:
+        values = dict(identity)
+        values["end_date"] = dt.date.fromisoformat(str(values["end_date"]))
+        return cls(**values)  # type: ignore[arg-type]
