@@ -105,8 +105,14 @@ DEVICES: tuple[Device, ...] = (
     Device("tablet", "iOS", ("Safari", "Chrome"), (0.90, 0.10), 0.07),
     Device("tablet", "Android", ("Chrome", "Samsung Internet"), (0.80, 0.20), 0.03),
 )
-EVENT_TYPES = ("page_view", "product_view", "search", "add_to_cart", "remove_from_cart", "checkout_start", "purchase")
+#: A product page is a ``page_view`` whose page_url is ``PRODUCT_PAGE + product_id``. Within a session the
+#: funnel stages never go backwards in time: views and searches, then carts, then checkout, then purchase.
+EVENT_TYPES = ("page_view", "search", "add_to_cart", "checkout_start", "purchase")
 FUNNEL = ("page_view", "add_to_cart", "checkout_start", "purchase")
+PRODUCT_PAGE = "/products/"
+SEARCH_PAGE = "/search?q="
+CHECKOUT_PAGE = "/checkout"
+CONFIRMATION_PAGE = "/checkout/confirmation"
 LANDING_PAGES = ("/", "/deals", "/new-arrivals", "/search", "/account", "/help")
 REFERRERS = (
     "https://www.google.com/", "https://www.bing.com/", "https://www.facebook.com/",
