@@ -1,0 +1,217 @@
+"""Web sessions and their clickstream events, one day at a time.
+
+The first sessions of a day are the ones the day's orders were placed in (their user, timing
+and products come from the order ledger); then logged-in browsing sessions; then guests. Every
+session's events follow the funnel without going backwards: views and searches, add_to_cart,
+checkout_start, purchase. This is the hot path (most rows are events), so it is built with
+numpy over all events of the day and formatted with one f-string per row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import vocabulary as V
+from .catalog import ProductState
+from .customers import CustomerState
+from .demand import Calendar, times_of_day
+from .ids import customer_id, order_id, product_id, session_id
+from .orders import MAX_GAP, DayOrders
+from .params import EVENT_ID_STRIDE, Params
+from .pools import Pools
+from .rng import pick, stream
+from .timefmt import iso, sql
+
+LANDING, VIEW, SEARCH, CART, CHECKOUT, PURCHASE = range(6)
+EVENT_TYPE = np.array(["page_view", "page_view", "search", "add_to_cart", "checkout_start", "purchase"], dtype=object)
+CART_SHARE = 0.22  # browsing sessions that put something in the cart...
+CHECKOUT_SHARE = 0.30  # ...and of those, the ones that start a checkout without buying
+SEARCH_SHARE = 0.18
+
+
+def _device_tables() -> tuple[np.ndarray, np.ndarray]:
+    """Per (device, browser) pair: the device index and the pair's weight, for one draw."""
+    device, weight = [], []
+    for d, dev in enumerate(V.DEVICES):
+        for w in dev.browser_weights:
+            device.append(d)
+            weight.append(dev.weight * w)
+    return np.array(device), np.array(weight)
+
+
+_PAIR_DEVICE, _PAIR_WEIGHT = _device_tables()
+_PAIR_BROWSER = [b for dev in V.DEVICES for b in dev.browsers]
+DEVICE_INFO = np.array([
+    f'{{"device_type": "{V.DEVICES[d].device_type}", "browser": "{b}", '
+    f'"operating_system": "{V.DEVICES[d].operating_system}", "is_mobile": {str(V.DEVICES[d].is_mobile).lower()}}}'
+    for d, b in zip(_PAIR_DEVICE, _PAIR_BROWSER, strict=True)
+], dtype=object)
+_REFERRER_JSON = np.array(["null" if not r else f'"{r}"' for r in V.REFERRERS], dtype=object)
+_LANDING = np.array(V.LANDING_PAGES, dtype=object)
+
+
+@dataclass
+class DayWeb:
+    sessions: list[tuple]
+    events: list[tuple]
+    session_ids: list[str]  # of the purchase sessions, by order position
+
+
+def day_web(
+    params: Params, calendar: Calendar, customers: CustomerState, products: ProductState, pools: Pools,
+    day: int, orders: DayOrders,
+) -> DayWeb:
+    rng = stream(params.seed, "sessions", day)
+    n = int(calendar.sessions[day])
+    n_logged = int(calendar.logged_in[day])
+    n_orders = len(orders)
+    first_index = int(calendar.session_offset[day])
+    kind_purchase = np.arange(n) < n_orders
+
+    # --- shape of each session: event count and funnel stage boundaries -------------------------
+    count = rng.integers(params.events_min, params.events_max + 1, n)
+    count[:n_orders] = np.diff(orders.event_ptr)
+    wants_cart = rng.random(n) < CART_SHARE
+    n_checkout = (wants_cart & (rng.random(n) < CHECKOUT_SHARE)).astype(np.int64)
+    n_cart = np.where(wants_cart, rng.integers(1, 3, n), 0)
+    n_cart = np.minimum(n_cart, (count - 1 - n_checkout) // 2)
+    n_checkout[n_cart == 0] = 0
+    items = np.zeros(n, np.int64)
+    items[:n_orders] = orders.items_per_order
+    extras = count - 3 - 2 * items  # purchase sessions: extra views before the ordered products
+    b_cart = np.where(kind_purchase, extras + items + 1, count - n_cart - n_checkout)
+    b_checkout = np.where(kind_purchase, b_cart + items, b_cart + n_cart)
+    b_purchase = np.where(kind_purchase, count - 1, count)
+
+    # --- events, flat over the day ------------------------------------------------------------------
+    ptr = np.concatenate([[0], np.cumsum(count)])
+    total = int(ptr[-1])
+    sess = np.repeat(np.arange(n), count)
+    pos = np.arange(total) - ptr[sess]
+    gaps = 1 + np.minimum(rng.exponential(40.0, total).astype(np.int64), MAX_GAP)
+    gaps[ptr[:-1]] = 0
+    offsets = np.cumsum(gaps)
+    offsets -= offsets[ptr[:-1]][sess]
+    duration = offsets[ptr[1:] - 1]
+    start = calendar.day_start(day) + times_of_day(rng, n)
+    start = np.minimum(start, calendar.end_s - 1 - duration)
+    start = np.maximum(start, calendar.start_s)
+    if n_orders:
+        offsets[:int(ptr[n_orders])] = orders.event_offsets
+        duration[:n_orders] = orders.t - orders.session_start
+        start[:n_orders] = orders.session_start
+
+    stage = np.full(total, VIEW)
+    stage[pos == 0] = LANDING
+    stage[pos >= b_cart[sess]] = CART
+    stage[pos >= b_checkout[sess]] = CHECKOUT
+    stage[pos >= b_purchase[sess]] = PURCHASE
+    # Searches only where no cart event points back at this view.
+    p_sess = kind_purchase[sess]
+    searchable = (stage == VIEW) & (rng.random(total) < SEARCH_SHARE)
+    searchable &= np.where(p_sess, pos <= extras[sess], pos > n_cart[sess])
+    stage[searchable] = SEARCH
+
+    # Products: random popular ones; ordered items on purchase sessions; carts repeat a viewed product.
+    product = products.pick(rng, total)
+    if n_orders:
+        pe = int(ptr[n_orders])  # purchase sessions come first, so do their events
+        p_pos, p_sess_idx = pos[:pe], sess[:pe]
+        view_item = (p_pos > extras[p_sess_idx]) & (p_pos < b_cart[p_sess_idx])
+        cart_item = (p_pos >= b_cart[p_sess_idx]) & (p_pos < b_checkout[p_sess_idx])
+        rel = np.where(view_item, p_pos - extras[p_sess_idx] - 1, p_pos - b_cart[p_sess_idx])
+        take = np.flatnonzero(view_item | cart_item)
+        product[take] = orders.product[orders.item_ptr[p_sess_idx[take]] + rel[take]]
+    browse_cart = (stage == CART) & ~p_sess
+    src = ptr[sess[browse_cart]] + 1 + (pos[browse_cart] - b_cart[sess[browse_cart]])
+    product[browse_cart] = product[src]
+
+    # --- session attributes --------------------------------------------------------------------------
+    pair = pick(rng, _PAIR_WEIGHT, n)
+    city = pick(rng, [c.weight for c in V.CITIES], n)
+    postal = rng.integers(0, 100, n)
+    lat_jitter, lon_jitter = rng.uniform(-0.08, 0.08, n), rng.uniform(-0.08, 0.08, n)
+    ip = rng.integers(1, 255, (n, 4))
+    referrer = pick(rng, V.REFERRER_WEIGHTS, n)
+    landing = rng.integers(0, len(_LANDING), n)
+    word = rng.integers(0, len(pools.words), total)
+    user = np.full(n, -1, np.int64)
+    user[:n_orders] = orders.customer
+    browse = slice(n_orders, n_logged)
+    user[browse] = customers.pick_visitors(rng, start[browse])
+
+    user_id = np.array([None if u < 0 else customer_id(int(u)) for u in user], dtype=object)
+    user_json = np.array(["null" if u is None else f'"{u}"' for u in user_id], dtype=object)
+    sids = [session_id(first_index + j) for j in range(n)]
+    sid_arr = np.array(sids, dtype=object)
+    device_info = DEVICE_INFO[pair]
+    end = start + duration
+
+    # --- event columns ----------------------------------------------------------------------------------
+    used = np.unique(product)
+    pid_of = np.empty(products.n, dtype=object)
+    pid_of[used] = [product_id(int(p)) for p in used]
+    page_of = np.empty(products.n, dtype=object)
+    page_of[used] = V.PRODUCT_PAGE + pid_of[used]
+    url = np.empty(total, dtype=object)
+    url[stage == LANDING] = _LANDING[landing[sess[stage == LANDING]]]
+    is_product = (stage == VIEW) | (stage == CART)
+    url[is_product] = page_of[product[is_product]]
+    is_search = stage == SEARCH
+    words = np.array(pools.words, dtype=object)
+    url[is_search] = V.SEARCH_PAGE + words[word[is_search]]
+    url[stage == CHECKOUT] = V.CHECKOUT_PAGE
+    url[stage == PURCHASE] = V.CONFIRMATION_PAGE
+    ref_json = np.empty(total, dtype=object)
+    ref_json[1:] = '"' + url[:-1] + '"'
+    ref_json[ptr[:-1]] = _REFERRER_JSON[referrer]
+    ref_col = np.empty(total, dtype=object)
+    ref_col[1:] = url[:-1]
+    ref_col[ptr[:-1]] = [V.REFERRERS[r] or None for r in referrer]
+    product_json = np.full(total, "null", dtype=object)
+    product_json[is_product] = '"' + pid_of[product[is_product]] + '"'
+    order_json = np.full(total, "null", dtype=object)
+    if n_orders:
+        order_json[ptr[1:n_orders + 1] - 1] = [f'"{order_id(int(i))}"' for i in orders.index]
+
+    t_event = start[sess] + offsets
+    ev_sql, ev_iso = sql(t_event).tolist(), iso(t_event).tolist()
+    event_id = ((first_index + sess) * EVENT_ID_STRIDE + pos).tolist()
+    etype = EVENT_TYPE[stage].tolist()
+    ev_sid, ev_user, ev_user_json, ev_dev = sid_arr[sess].tolist(), user_id[sess].tolist(), user_json[sess].tolist(), \
+        device_info[sess].tolist()
+    events = [
+        (eid, s, u, et, pu, rc, dv, ts, V.SOURCE_SYSTEM,
+         f'{{"event_id": {eid}, "session_id": "{s}", "user_id": {uj}, "event_type": "{et}", "page_url": "{pu}", '
+         f'"referrer": {rj}, "product_id": {pj}, "order_id": {oj}, "device_info": {dv}, "event_timestamp": "{ti}"}}')
+        for eid, s, u, uj, et, pu, rc, rj, pj, oj, dv, ts, ti in zip(
+            event_id, ev_sid, ev_user, ev_user_json, etype, url.tolist(), ref_col.tolist(), ref_json.tolist(),
+            product_json.tolist(), order_json.tolist(), ev_dev, ev_sql, ev_iso, strict=True)
+    ]
+
+    # --- session rows -------------------------------------------------------------------------------------
+    start_sql, start_iso, end_sql, end_iso = sql(start).tolist(), iso(start).tolist(), sql(end).tolist(), iso(end).tolist()
+    sessions = []
+    for j in range(n):
+        dev = V.DEVICES[_PAIR_DEVICE[pair[j]]]
+        c = V.CITIES[city[j]]
+        browser = _PAIR_BROWSER[pair[j]]
+        location = (
+            f'{{"city": "{c.city}", "state": "{c.state}", "postal_code": "{c.postal_prefix}{postal[j]:02d}", '
+            f'"country": "{V.COUNTRY}", "latitude": {c.latitude + lat_jitter[j]:.4f}, '
+            f'"longitude": {c.longitude + lon_jitter[j]:.4f}}}'
+        )
+        ip_s = f"{ip[j, 0]}.{ip[j, 1]}.{ip[j, 2]}.{ip[j, 3]}"
+        dur = int(duration[j])
+        raw = (
+            f'{{"session_id": "{sids[j]}", "user_id": {user_json[j]}, "start_time": "{start_iso[j]}", '
+            f'"end_time": "{end_iso[j]}", "duration_seconds": {dur}, "device_type": "{dev.device_type}", '
+            f'"browser": "{browser}", "operating_system": "{dev.operating_system}", "location": {location}, '
+            f'"ip_address": "{ip_s}", "is_mobile": {str(dev.is_mobile).lower()}, "event_count": {int(count[j])}, '
+            f'"landing_page": "{_LANDING[landing[j]]}", "referrer": {_REFERRER_JSON[referrer[j]]}}}'
+        )
+        sessions.append((sids[j], user_id[j], start_sql[j], end_sql[j], dur, dev.device_type, browser,
+                         dev.operating_system, location, ip_s, dev.is_mobile, V.SOURCE_SYSTEM, raw))
+    return DayWeb(sessions=sessions, events=events, session_ids=sids[:n_orders])
