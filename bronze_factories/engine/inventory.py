@@ -47,8 +47,11 @@ class Movements:
 
 
 def _cat(parts: list[Movements]) -> Movements:
-    return Movements(*(np.concatenate([getattr(p, f) for p in parts]) if f not in ("reference", "reason")
-                       else sum((getattr(p, f) for p in parts), []) for f in Movements.__dataclass_fields__))
+    def join(field: str) -> np.ndarray | list[str]:
+        values = [getattr(p, field) for p in parts]
+        return [v for part in values for v in part] if isinstance(values[0], list) else np.concatenate(values)
+
+    return Movements(*(join(f) for f in Movements.__dataclass_fields__))
 
 
 def order_movements(orders: DayOrders) -> Movements:
