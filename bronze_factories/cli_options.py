@@ -1,0 +1,243 @@
+"""Command line and environment of ``bronze-populate``, checked before anything touches a target.
+
+Every option can come from a flag or from an environment variable ``BRONZE_<NAME>`` (flags win),
+so that a container or a CI job can be configured without changing its command. Everything that
+can be wrong with the input is found here, before a database or a directory is touched: that is
+what keeps a bad invocation from leaving half a dataset behind.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import URL
+
+from .config import ConfigError, database_url, schema_name
+from .engine import Params, ParamsError
+
+FORMATS = ("parquet", "csv", "jsonl")
+DEFAULT_BATCH_SIZE = 50_000
+
+
+class UsageError(ValueError):
+    """The invocation itself is wrong (exit status 2); the message says what to change."""
+
+
+@dataclass(frozen=True)
+class Options:
+    """A checked invocation: the dataset, where it goes, and how to run."""
+
+    params: Params
+    url: URL | None
+    schema: str
+    output_dir: Path | None
+    format: str
+    shard: tuple[int, int] | None
+    workers: int
+    batch_size: int
+    plan: bool
+    quiet: bool
+    reset: bool
+    debug: bool
+    end_date_given: bool
+
+    @property
+    def target_kind(self) -> str:
+        if self.output_dir is not None:
+            return "files"
+        assert self.url is not None
+        return self.url.get_backend_name()
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a bad flag raises :class:`UsageError` (one line) instead of printing usage."""
+
+    def error(self, message: str) -> Any:  # type: ignore[override]
+        raise UsageError(f"{message} (see --help)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="bronze-populate",
+        description="Fill the bronze tables (PostgreSQL, SQLite) or write them as files, with one consistent "
+        "simulated store. Every option also reads BRONZE_<OPTION> from the environment (flags win).",
+    )
+    size = p.add_argument_group("dataset (its identity: same values, same rows)")
+    size.add_argument("--customers", help="customers (default 10000; BRONZE_CUSTOMERS)")
+    size.add_argument("--products", help="products (default 5000; BRONZE_PRODUCTS)")
+    size.add_argument("--orders", help="orders (default 50000; BRONZE_ORDERS)")
+    size.add_argument("--days", help="days of history before --end-date (default 365; BRONZE_DAYS)")
+    size.add_argument("--end-date", help="YYYY-MM-DD, first day after the window (default: today, UTC; BRONZE_END_DATE)")
+    size.add_argument("--seed", help="random seed (default 42; BRONZE_SEED)")
+    size.add_argument("--scale", help="multiply customers, products, orders and sessions (default 1; BRONZE_SCALE)")
+    size.add_argument("--sessions-per-day", help="web sessions per day (default 1000; BRONZE_SESSIONS_PER_DAY)")
+    size.add_argument("--events-per-session", metavar="MIN-MAX",
+                      help="clickstream events per session (default 5-30; BRONZE_EVENTS_PER_SESSION)")
+    size.add_argument("--warehouses", help="warehouses (default 5; BRONZE_WAREHOUSES)")
+    where = p.add_argument_group("target (default: SQLite file bronze.db in the working directory)")
+    where.add_argument("--database-url", help="postgresql://user:password@host:port/db or sqlite:///file.db "
+                       "(BRONZE_DATABASE_URL)")
+    where.add_argument("--schema", help="target schema (default bronze; BRONZE_SCHEMA)")
+    where.add_argument("--output-dir", help="write files into this directory instead of a database "
+                       "(BRONZE_OUTPUT_DIR)")
+    where.add_argument("--format", help=f"file format with --output-dir: {', '.join(FORMATS)} "
+                       "(default parquet; BRONZE_FORMAT)")
+    run = p.add_argument_group("running")
+    run.add_argument("--workers", help="parallel worker processes (default: CPUs, at most 8; BRONZE_WORKERS)")
+    run.add_argument("--batch-size", help=f"rows per chunk (default {DEFAULT_BATCH_SIZE}; BRONZE_BATCH_SIZE)")
+    run.add_argument("--shard", metavar="K/N", help="load only the K-th of N disjoint parts (BRONZE_SHARD)")
+    run.add_argument("--plan", action="store_true", default=None, help="print the sizing table and exit")
+    run.add_argument("--quiet", action="store_true", default=None, help="print errors only (BRONZE_QUIET)")
+    run.add_argument("--reset", action="store_true", default=None,
+                     help="empty the seven tables and the load ledger first (BRONZE_RESET)")
+    run.add_argument("--debug", action="store_true", default=None, help="tracebacks on errors (BRONZE_DEBUG)")
+    run.add_argument("--load", action="store_true", help="accepted for compatibility with the old tool (no-op)")
+    return p
+
+
+def _positive_int(text: str) -> int:
+    value = int(text.replace("_", "").replace(",", ""))
+    if value <= 0:
+        raise ValueError("must be a positive integer")
+    return value
+
+
+def _int(text: str) -> int:
+    return int(text.replace("_", "").replace(",", ""))
+
+
+def _scale(text: str) -> float:
+    value = float(text)
+    if not value > 0 or value != value or value == float("inf"):
+        raise ValueError("must be a positive number")
+    return value
+
+
+def _date(text: str) -> dt.date:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise ValueError("expected YYYY-MM-DD")
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise ValueError(f"not a date ({exc}); expected YYYY-MM-DD") from None
+
+
+def _range(text: str) -> tuple[int, int]:
+    m = re.fullmatch(r"\s*(\d+)\s*-\s*(\d+)\s*", text)
+    if not m:
+        raise ValueError("expected MIN-MAX, e.g. 5-30")
+    return int(m.group(1)), int(m.group(2))
+
+
+def _shard(text: str) -> tuple[int, int]:
+    m = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", text)
+    if not m:
+        raise ValueError("expected K/N with 1 <= K <= N, e.g. 2/3")
+    k, n = int(m.group(1)), int(m.group(2))
+    if n < 1 or not 1 <= k <= n:
+        raise ValueError("expected K/N with 1 <= K <= N, e.g. 2/3")
+    return k, n
+
+
+def _format(text: str) -> str:
+    if text.lower() not in FORMATS:
+        raise ValueError(f"expected one of {', '.join(FORMATS)}")
+    return text.lower()
+
+
+def _flag(text: str) -> bool:
+    if text.strip().lower() in {"1", "true", "yes", "on"}:
+        return True
+    if text.strip().lower() in {"", "0", "false", "no", "off"}:
+        return False
+    raise ValueError("expected 1/0, true/false, yes/no")
+
+
+def _resolve(ns: argparse.Namespace, env: Mapping[str, str], name: str, convert: Callable[[str], Any],
+             default: Any) -> Any:
+    """Flag, else ``BRONZE_<NAME>``, else the default; a bad value names where it came from."""
+    flag = getattr(ns, name)
+    var = "BRONZE_" + name.upper()
+    if flag is not None and flag is not False:
+        raw, source = flag, "--" + name.replace("_", "-")
+    elif env.get(var, "") != "":
+        raw, source = env[var], var
+    else:
+        return default
+    if isinstance(raw, bool):
+        return raw
+    try:
+        return convert(str(raw).strip())
+    except (ValueError, TypeError) as exc:
+        reason = str(exc) if str(exc) and "invalid literal" not in str(exc) else "not a valid value"
+        if convert in (_int, _positive_int):
+            reason = "must be a positive integer" if convert is _positive_int else "must be an integer"
+        raise UsageError(f"{source} {raw!r}: {reason}") from None
+
+
+def parse(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None,
+          today: Callable[[], dt.date] | None = None) -> Options:
+    """Check the whole invocation; raise :class:`UsageError` with one line saying what to change."""
+    env = os.environ if env is None else env
+    ns = build_parser().parse_args(argv)
+    r = lambda name, conv, default: _resolve(ns, env, name, conv, default)  # noqa: E731
+
+    end_date = r("end_date", _date, None)
+    end_date_given = end_date is not None
+    if end_date is None:
+        # Resolved once, here: the engine never reads the clock, the date is a dataset parameter.
+        end_date = (today or (lambda: dt.datetime.now(dt.timezone.utc).date()))()
+    events_min, events_max = r("events_per_session", _range, (5, 30))
+    try:
+        params = Params(
+            end_date=end_date,
+            customers=r("customers", _positive_int, 10_000),
+            products=r("products", _positive_int, 5_000),
+            orders=r("orders", _positive_int, 50_000),
+            days=r("days", _positive_int, 365),
+            sessions_per_day=r("sessions_per_day", _positive_int, 1_000),
+            events_min=events_min,
+            events_max=events_max,
+            warehouses=r("warehouses", _positive_int, 5),
+            seed=r("seed", _int, 42),
+            scale=r("scale", _scale, 1.0),
+        )
+    except ParamsError as exc:
+        raise UsageError(str(exc)) from None
+
+    output_dir_text = r("output_dir", str, None)
+    fmt = r("format", _format, None)
+    url_text = r("database_url", str, None)
+    if output_dir_text is not None and url_text is not None and ns.database_url is not None:
+        raise UsageError("--output-dir writes files, --database-url loads a database: give one of them")
+    if fmt is not None and output_dir_text is None:
+        raise UsageError("--format applies to files: add --output-dir DIR (or drop --format)")
+    output_dir = Path(output_dir_text) if output_dir_text is not None else None
+    url: URL | None = None
+    if output_dir is None:
+        try:
+            url = database_url(url_text) if url_text is not None else database_url("sqlite:///bronze.db")
+        except ConfigError as exc:
+            raise UsageError(str(exc)) from None
+    try:
+        schema = schema_name(r("schema", str, None))
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    workers = r("workers", _positive_int, None)
+    if workers is None:
+        workers = max(1, min(8, os.cpu_count() or 1))
+    return Options(
+        params=params, url=url, schema=schema, output_dir=output_dir, format=fmt or "parquet",
+        shard=r("shard", _shard, None), workers=workers,
+        batch_size=r("batch_size", _positive_int, DEFAULT_BATCH_SIZE),
+        plan=bool(r("plan", _flag, False)), quiet=bool(r("quiet", _flag, False)),
+        reset=bool(r("reset", _flag, False)), debug=bool(r("debug", _flag, False)),
+        end_date_given=end_date_given,
+    )

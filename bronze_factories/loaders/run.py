@@ -1,0 +1,106 @@
+"""One populate run from a checked invocation: plan, prepare the target, load, summarize."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from typing import IO
+
+from ..cli_options import Options
+from ..engine import TABLE_ORDER, Simulation
+from ..progress import Progress
+from ..target import shown
+from . import load_database, write_files
+
+
+def describe_target(options: Options) -> str:
+    if options.output_dir is not None:
+        return f"{options.format} files in {options.output_dir}"
+    assert options.url is not None
+    if options.url.get_backend_name() == "sqlite":
+        return f"SQLite file {options.url.database}"
+    return f"{shown(options.url)}, schema {options.schema}"
+
+
+def plan_text(options: Options, sim: Simulation, units: list[str], all_units: int) -> str:
+    p = sim.params
+    estimate = sim.estimate()
+    lines = [
+        f"dataset   customers={p.customers:,} products={p.products:,} orders={p.orders:,} days={p.days} "
+        f"sessions/day={p.sessions_per_day:,} events/session={p.events_min}-{p.events_max} "
+        f"warehouses={p.warehouses} seed={p.seed}",
+        f"window    {p.start.date()} .. {(p.end - dt.timedelta(days=1)).date()} (end date {p.end_date}"
+        f"{'' if options.end_date_given else ', today in UTC'})",
+        f"key       {p.key()}",
+        f"target    {describe_target(options)}",
+        f"run       {options.workers} worker(s), batch size {options.batch_size:,}"
+        + (f", shard {options.shard[0]}/{options.shard[1]}: {len(units)} of {all_units} work units"
+           if options.shard else f", {len(units)} work units"),
+        "",
+        f"{'table':<16} {'estimated rows':>15}",
+    ]
+    for table in TABLE_ORDER:
+        lines.append(f"{table:<16} {estimate.get(table, 0):>15,}")
+    lines.append(f"{'total':<16} {sum(estimate.get(t, 0) for t in TABLE_ORDER):>15,}")
+    return "\n".join(lines)
+
+
+def populate(options: Options, out: IO[str] | None = None, err: IO[str] | None = None) -> int:
+    """Run the invocation; raise ``TargetError``/``LoadError`` for runtime failures."""
+    from ..target import prepare_database, prepare_directory
+
+    out = out or sys.stdout
+    err = err or sys.stderr
+    params = options.params
+    # Everything that can be checked without the target is checked first (see cli_options); the
+    # simulation is built before touching the target too, so a failure there leaves nothing behind.
+    if options.output_dir is not None and not options.plan:
+        prepare_directory(options.output_dir, options.format)
+    sim = Simulation(params)
+    all_units = sim.units()
+    units = sim.units(options.shard) if options.shard else all_units
+    if options.plan:
+        print(plan_text(options, sim, units, len(all_units)), file=out)
+        return 0
+
+    estimate = sim.estimate()
+    if options.shard:  # the bars' totals: this shard's share, roughly
+        share = len(units) / max(1, len(all_units))
+        estimate = {t: max(1, round(n * share)) for t, n in estimate.items()}
+    totals = {t: estimate.get(t, 0) for t in TABLE_ORDER}
+
+    if options.output_dir is None:
+        assert options.url is not None
+        prepared = prepare_database(options.url, options.schema, params, options.reset, options.end_date_given)
+        todo = [u for u in units if u not in prepared.done]
+    else:
+        todo = units
+
+    progress = Progress(totals, Progress.choose_mode(options.quiet, err), stream=err)
+    progress.message(f"populating {describe_target(options)}: {len(todo)} of {len(units)} work units to load "
+                     f"(end date {params.end_date}, seed {params.seed})")
+    progress.skipped_units = len(units) - len(todo)
+
+    def on_unit(unit: str, counts: dict[str, int] | None) -> None:
+        if counts is None:
+            progress.skipped_units += 1
+        else:
+            progress.add(counts)
+
+    completed = False
+    try:
+        if options.output_dir is not None:
+            from .files import FileSink
+
+            sink = FileSink(options.output_dir, options.format, options.shard)
+            write_files(sim, params, todo, sink, options.workers, options.batch_size, on_unit)
+        else:
+            assert options.url is not None
+            load_database(sim, params, todo, options.url, options.schema, options.workers, options.batch_size,
+                          on_unit)
+        completed = True
+    finally:
+        progress.close(completed)
+    if not options.quiet:
+        print(progress.summary(), file=out)
+    return 0

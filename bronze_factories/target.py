@@ -1,0 +1,332 @@
+"""Getting a target ready to receive a dataset, and refusing the ones that cannot.
+
+Preparing is where populate meets a database it did not necessarily create: an empty server
+(migrate), a warehouse whose own DDL made the tables (check the columns, add the ledger), a
+schema holding another dataset (refuse unless ``--reset``). Every refusal happens here, before
+a single row is loaded, and says what is there and what to do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, inspect, select, text
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+from .config import make_engine, redact
+from .engine import Params
+from .migrate import current_revision, upgrade
+from .models import MODELS, PARTITIONED, LoadLedger
+
+LEDGER = LoadLedger.__tablename__
+TABLES = tuple(m.__tablename__ for m in MODELS)
+
+
+class TargetError(RuntimeError):
+    """The target cannot take the dataset (exit status 1); the message says why and what to do."""
+
+
+@dataclass
+class Prepared:
+    """A target ready for loading: which units of this dataset are already there."""
+
+    done: set[str] = field(default_factory=set)
+    migrated: bool = False
+    partitions: list[str] = field(default_factory=list)
+
+
+def describe(identity: dict[str, object]) -> str:
+    keys = ("customers", "products", "orders", "days", "end_date", "sessions_per_day", "events_min", "events_max",
+            "warehouses", "seed")
+    return ", ".join(f"{k}={identity[k]}" for k in keys if k in identity)
+
+
+def db_error_reason(exc: BaseException) -> str:
+    """First line of a driver error, without SQLAlchemy's SQL echo and links."""
+    orig = getattr(exc, "orig", None) or exc
+    lines = [ln.strip() for ln in str(orig).strip().splitlines() if ln.strip()]
+    return lines[0] if lines else type(orig).__name__
+
+
+def connection_error(url: URL, exc: BaseException) -> TargetError:
+    reason = db_error_reason(exc)
+    if "password authentication failed" in reason or "no password supplied" in reason:
+        hint = "check the user name and password in the URL"
+    elif "role" in reason and "does not exist" in reason:
+        hint = "check the user name in the URL (that role does not exist on the server)"
+    elif "database" in reason and "does not exist" in reason:
+        hint = "create the database first (createdb) or fix its name in the URL"
+    elif "unable to open database file" in reason:
+        hint = "check that the directory of the SQLite file exists and is writable"
+    else:
+        hint = "check that the server is running and the host and port are right"
+    return TargetError(f"cannot connect to {shown(url)}: {reason}; {hint}")
+
+
+def shown(url: URL) -> str:
+    """The URL as messages print it: no password, no driver suffix."""
+    return redact(url.set(drivername=url.get_backend_name()))
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+@contextmanager
+def _schema_lock(conn: Connection, schema: str) -> Iterator[None]:
+    """Serialize preparation of one schema across concurrent runs (shards started together)."""
+    if conn.dialect.name != "postgresql":
+        yield
+        return
+    conn.execute(text("SELECT pg_advisory_lock(hashtext(:k))"), {"k": f"bronze_factories.populate:{schema}"})
+    conn.commit()
+    try:
+        yield
+    finally:
+        conn.execute(text("SELECT pg_advisory_unlock(hashtext(:k))"), {"k": f"bronze_factories.populate:{schema}"})
+        conn.commit()
+
+
+def _expected_type(col) -> tuple[str, int | tuple[int, int] | None]:  # type: ignore[no-untyped-def]
+    """The model column's type in information_schema spelling (PostgreSQL)."""
+    compiled = col.type.dialect_impl(postgresql.dialect()).compile(dialect=postgresql.dialect()).lower()
+    if compiled.startswith("varchar"):
+        return "character varying", col.type.length
+    if compiled.startswith("numeric"):
+        return "numeric", (col.type.precision, col.type.scale)
+    return {"timestamp without time zone": "timestamp without time zone", "timestamp": "timestamp without time zone",
+            "text": "text", "jsonb": "jsonb", "json": "json", "date": "date", "integer": "integer",
+            "bigint": "bigint", "boolean": "boolean"}.get(compiled, compiled), None
+
+
+def _compatible(expected: tuple[str, object], actual: tuple[str, object]) -> bool:
+    """Loadable without loss: same type, or a wider one (longer varchar, text, bigint for integer...)."""
+    etype, eparam = expected
+    atype, aparam = actual
+    if etype == atype:
+        if etype == "character varying":
+            return aparam is None or (eparam is not None and int(aparam) >= int(eparam))  # type: ignore[call-overload]
+        if etype == "numeric":
+            if aparam is None or aparam == (None, None):
+                return True
+            (ep, es), (ap, asc) = eparam, aparam  # type: ignore[misc]
+            return asc == es and ap >= ep
+        return True
+    wider = {"character varying": {"text"}, "integer": {"bigint"}, "jsonb": {"json"}}
+    return atype in wider.get(etype, set())
+
+
+def _spell(t: tuple[str, object]) -> str:
+    name, param = t
+    if param is None or param == (None, None):
+        return name
+    if isinstance(param, tuple):
+        return f"{name}({param[0]},{param[1]})"
+    return f"{name}({param})"
+
+
+def check_columns(conn: Connection, schema: str) -> None:
+    """Refuse tables whose columns are missing or of another type than the contract's (PostgreSQL)."""
+    rows = conn.execute(text(
+        "SELECT table_name, column_name, data_type, character_maximum_length, numeric_precision, numeric_scale "
+        "FROM information_schema.columns WHERE table_schema = :s"), {"s": schema}).all()
+    actual: dict[str, dict[str, tuple[str, object]]] = {}
+    for table, column, dtype, length, precision, scale in rows:
+        param = length if dtype == "character varying" else ((precision, scale) if dtype == "numeric" else None)
+        actual.setdefault(table, {})[column] = (dtype, param)
+    problems: list[str] = []
+    for model in MODELS:
+        have = actual.get(model.__tablename__, {})
+        for col in model.__table__.columns:
+            want = _expected_type(col)
+            if col.name not in have:
+                problems.append(f"{model.__tablename__}.{col.name} is missing (want {_spell(want)})")
+            elif not _compatible(want, have[col.name]):
+                problems.append(f"{model.__tablename__}.{col.name} is {_spell(have[col.name])}, want {_spell(want)}")
+    if problems:
+        raise TargetError(
+            f"schema {schema!r} has bronze tables that do not match the contract: {'; '.join(problems)}; "
+            "fix these columns (or load into another --schema)"
+        )
+
+
+def _months(start: dt.datetime, end: dt.datetime) -> list[dt.date]:
+    first = dt.date(start.year, start.month, 1)
+    months = []
+    while dt.datetime.combine(first, dt.time()) < end:
+        months.append(first)
+        first = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return months
+
+
+def create_partitions(conn: Connection, schema: str, params: Params) -> list[str]:
+    """Monthly partitions ``{table}_pYYYYMM`` covering the window, for tables that are partitioned."""
+    partitioned = set(conn.execute(text(
+        "SELECT c.relname FROM pg_partitioned_table p JOIN pg_class c ON c.oid = p.partrelid "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = :s"), {"s": schema}).scalars())
+    created = []
+    months = _months(params.start, params.end)
+    for table in PARTITIONED:
+        if table not in partitioned:
+            continue
+        for month in months:
+            nxt = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+            name = f"{table}_p{month:%Y%m}"
+            try:
+                conn.execute(text(
+                    f"CREATE TABLE IF NOT EXISTS {_quote(schema)}.{_quote(name)} PARTITION OF "
+                    f"{_quote(schema)}.{_quote(table)} FOR VALUES FROM ('{month}') TO ('{nxt}')"))
+            except DBAPIError as exc:
+                raise TargetError(
+                    f"cannot create partition {schema}.{name}: {db_error_reason(exc)}; "
+                    "drop the overlapping partition or load into another --schema"
+                ) from None
+            created.append(name)
+    conn.commit()
+    return created
+
+
+def _ledger_state(conn: Connection, params: Params) -> tuple[set[str], dict[str, dict]]:
+    ledger = LoadLedger.__table__
+    done = set(conn.execute(select(ledger.c.unit).where(ledger.c.dataset_key == params.key())).scalars())
+    others: dict[str, dict] = {}
+    for key, identity in conn.execute(
+        select(ledger.c.dataset_key, ledger.c.params).where(ledger.c.dataset_key != params.key()).distinct()
+    ):
+        others[key] = identity if isinstance(identity, dict) else json.loads(identity)
+    return done, others
+
+
+def _tables_with_rows(conn: Connection) -> list[str]:
+    from .models import Base
+
+    found = []
+    for name in TABLES:
+        table = Base.metadata.tables[f"bronze.{name}"]
+        if conn.execute(select(text("1")).select_from(table).limit(1)).first() is not None:
+            found.append(name)
+    return found
+
+
+def reset(conn: Connection, schema: str) -> None:
+    """Empty the seven tables and the ledger (``--reset``)."""
+    if conn.dialect.name == "postgresql":
+        names = ", ".join(f"{_quote(schema)}.{_quote(t)}" for t in (*TABLES, LEDGER))
+        conn.execute(text(f"TRUNCATE {names}"))
+    else:
+        for t in (*TABLES, LEDGER):
+            conn.execute(text(f"DELETE FROM {_quote(t)}"))
+    conn.commit()
+
+
+def _refuse_other_data(conn: Connection, schema: str, params: Params, end_date_given: bool, where: str) -> set[str]:
+    done, others = _ledger_state(conn, params)
+    if others:
+        identity = next(iter(others.values()))
+        hint = ""
+        if not end_date_given and identity.get("end_date") != params.end_date.isoformat():
+            hint = f" (no --end-date was given, so today, {params.end_date}, was used: pass --end-date " \
+                   f"{identity.get('end_date')} to resume the dataset that is there)"
+        raise TargetError(
+            f"{where} already holds another dataset ({describe(identity)}); this run is "
+            f"({describe(params.identity())}){hint}; add --reset to empty the tables first, or load into another "
+            "--schema or database"
+        )
+    if not done:
+        filled = _tables_with_rows(conn)
+        if filled:
+            raise TargetError(
+                f"{where} already has rows that populate did not load (in {', '.join(filled)}); add --reset to "
+                "empty the tables first, or load into another --schema or database"
+            )
+    return done
+
+
+def prepare_database(url: URL, schema: str, params: Params, do_reset: bool, end_date_given: bool) -> Prepared:
+    """Connect, migrate or check, refuse other data (or reset), create partitions; see the module docstring."""
+    engine = make_engine(url, schema)
+    try:
+        return _prepare(engine, url, schema, params, do_reset, end_date_given)
+    finally:
+        engine.dispose()
+
+
+def _prepare(engine: Engine, url: URL, schema: str, params: Params, do_reset: bool, end_date_given: bool) -> Prepared:
+    postgres = url.get_backend_name() == "postgresql"
+    where = f"schema {schema!r} of {shown(url)}" if postgres else f"{url.database}"
+    try:
+        conn = engine.connect()
+    except (DBAPIError, SQLAlchemyError) as exc:
+        raise connection_error(url, exc) from None
+    prepared = Prepared()
+    try:
+        with _schema_lock(conn, schema):
+            insp = inspect(conn)
+            present = set(insp.get_table_names(schema=schema if postgres else None))
+            conn.commit()
+            missing = [t for t in TABLES if t not in present]
+            if len(missing) == len(TABLES):
+                _migrate(engine, url, schema)
+                prepared.migrated = True
+            elif missing:
+                raise TargetError(
+                    f"{where} has some bronze tables but not {', '.join(missing)}; create them (or drop the "
+                    "others, or load into another --schema)"
+                )
+            elif "alembic_version" in present:
+                if current_revision(engine, schema) is not None:
+                    _migrate(engine, url, schema)  # brings an older revision to head; no-op at head
+            elif postgres:
+                check_columns(conn, schema)
+                if LEDGER not in present:
+                    LoadLedger.__table__.create(conn)
+                    conn.commit()
+            if do_reset:
+                reset(conn, schema)
+            prepared.done = _refuse_other_data(conn, schema, params, end_date_given, where)
+            if postgres:
+                prepared.partitions = create_partitions(conn, schema, params)
+    except (DBAPIError, SQLAlchemyError) as exc:
+        raise TargetError(f"cannot prepare {where}: {db_error_reason(exc)}") from None
+    finally:
+        conn.close()
+    return prepared
+
+
+def _migrate(engine: Engine, url: URL, schema: str) -> None:
+    try:
+        upgrade(engine, schema)
+    except (DBAPIError, SQLAlchemyError) as exc:
+        reason = db_error_reason(exc)
+        if "permission denied" in reason:
+            raise TargetError(
+                f"cannot create schema {schema!r} in {shown(url)}: {reason}; grant CREATE on the database to "
+                f"{url.username or 'this user'}, or have an owner run `bronze_factories.migrate.upgrade` first"
+            ) from None
+        raise TargetError(f"cannot migrate {shown(url)} (schema {schema!r}): {reason}") from None
+
+
+def prepare_directory(output_dir: Path, fmt: str) -> None:
+    """Check the format's library and that the directory can be written, before generating anything."""
+    if fmt == "parquet":
+        try:
+            import pyarrow.parquet  # noqa: F401
+        except ImportError:
+            raise TargetError(
+                "--format parquet needs pyarrow: pip install 'bronze-factories[parquet]' (or use --format csv/jsonl)"
+            ) from None
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+        probe = output_dir / ".bronze-write-probe"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as exc:
+        raise TargetError(f"cannot write to --output-dir {str(output_dir)!r}: {exc.strerror or exc}; "
+                          "choose a writable directory") from None
