@@ -126,13 +126,39 @@ class Simulation:
         }
 
 
+_worker_sim: Simulation | None = None
+
+
+def _worker_init(params: Params) -> None:
+    global _worker_sim
+    _worker_sim = Simulation(params)
+
+
+def _worker_unit(job: tuple[str, int]) -> list[Chunk]:
+    assert _worker_sim is not None
+    return list(_worker_sim.generate_unit(*job))
+
+
 def generate(
     params: Params,
     shard: tuple[int, int] | None = None,
     batch_size: int = 50_000,
     units: Iterable[str] | None = None,
+    workers: int = 1,
 ) -> Iterator[Chunk]:
-    """Every chunk of the dataset (or of one shard, or of the given units), in load order."""
+    """Every chunk of the dataset (or of one shard, or of the given units), in load order.
+
+    With ``workers > 1`` units are generated in that many processes; the chunks come back in
+    the same order with the same content, since a unit depends on nothing but its key.
+    """
     sim = Simulation(params)
-    for unit in units if units is not None else sim.units(shard):
-        yield from sim.generate_unit(unit, batch_size)
+    keys = list(units) if units is not None else sim.units(shard)
+    if workers <= 1:
+        for unit in keys:
+            yield from sim.generate_unit(unit, batch_size)
+        return
+    import multiprocessing
+
+    with multiprocessing.get_context("spawn").Pool(workers, _worker_init, (params,)) as pool:
+        for chunks in pool.imap(_worker_unit, [(u, batch_size) for u in keys]):
+            yield from chunks
