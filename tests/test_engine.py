@@ -54,7 +54,7 @@ def test_workers_do_not_change_rows(reference):
 def test_shards_are_disjoint_and_their_union_is_the_dataset(reference):
     sim = Simulation(SMALL)
     parts = [sim.units((k, 3)) for k in (1, 2, 3)]
-    assert sorted(sum(parts, [])) == sorted(sim.units())
+    assert sorted(u for part in parts for u in part) == sorted(sim.units())
     assert not set(parts[0]) & set(parts[1]) and not set(parts[1]) & set(parts[2])
     union = [chunk for k in (1, 2, 3) for chunk in generate(SMALL, shard=(k, 3))]
     assert checksums(union) == reference
