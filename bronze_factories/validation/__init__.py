@@ -1,0 +1,11 @@
+"""The contract validator: every statement of ``bronze-contract.md`` as one SQL query.
+
+``bronze_factories.validate`` is the entry point (CLI and :func:`validate`); the rules live in
+``rules_relationships``, ``rules_time``, ``rules_consistency`` and ``rules_realism``.
+"""
+
+from .report import CATEGORIES, Report, RuleResult
+from .runner import RULE_NAMES, RULES, ValidationSetupError, select_rules, validate
+
+__all__ = ["CATEGORIES", "RULES", "RULE_NAMES", "Report", "RuleResult", "ValidationSetupError", "select_rules",
+           "validate"]

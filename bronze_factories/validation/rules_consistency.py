@@ -1,0 +1,146 @@
+"""Consistency inside a row (contract section 4, the parts that hold row by row, so zero violations
+allowed) plus the id formats of section 1 and the ``raw_data`` completeness rule.
+
+Vocabulary tables (cities, devices, categories, review titles) are inlined as ``VALUES`` lists, so
+the rules check against exactly what the generators draw from.
+"""
+
+from __future__ import annotations
+
+from ..models import TABLES
+from ..vocabulary import (
+    CATEGORIES,
+    CITIES,
+    COUNTRY,
+    DEVICES,
+    EVENT_TYPES,
+    MOVEMENT_TYPES,
+    REVIEW_TITLES,
+    SIZED_CATEGORIES,
+)
+from .sql import Rule, Sql, in_list, values_cte
+
+C = "consistency"
+CITIES_CTE = values_cte("places", ("city", "state", "prefix"), [(c.city, c.state, c.postal_prefix) for c in CITIES])
+
+
+def _place(q: Sql, table: str, column: str) -> str:
+    doc = f"x.{column}"
+    postal = q.txt(doc, "postal_code")
+    return f"""WITH {CITIES_CTE}
+SELECT count(*) FROM {q.t(table)} x
+WHERE NOT COALESCE({q.id_format(postal, '', 5)} AND {q.txt(doc, 'country')} = '{COUNTRY}' AND EXISTS (
+  SELECT 1 FROM places WHERE places.city = {q.txt(doc, 'city')} AND places.state = {q.txt(doc, 'state')}
+                         AND places.prefix = substr({postal}, 1, 3)), FALSE)"""
+
+
+def customer_address_place(q: Sql) -> str:
+    return _place(q, "raw_customers", "address")
+
+
+def order_shipping_address_place(q: Sql) -> str:
+    return _place(q, "raw_orders", "shipping_address")
+
+
+def session_location_place(q: Sql) -> str:
+    return _place(q, "raw_sessions", "location")
+
+
+def session_device_combination(q: Sql) -> str:
+    combos = values_cte("combos", ("device_type", "operating_system", "browser"),
+                        [(d.device_type, d.operating_system, b) for d in DEVICES for b in d.browsers])
+    return f"""WITH {combos}
+SELECT count(*) FROM {q.t('raw_sessions')} s
+WHERE NOT EXISTS (SELECT 1 FROM combos k WHERE k.device_type = s.device_type
+                  AND k.operating_system = s.operating_system AND k.browser = s.browser)"""
+
+
+def session_is_mobile(q: Sql) -> str:
+    mobile = q.distinct("is_mobile", "(device_type <> 'desktop')")
+    return f"SELECT count(*) FROM {q.t('raw_sessions')} WHERE {mobile}"
+
+
+def product_category_known(q: Sql) -> str:
+    pairs = values_cte("cats", ("category", "subcategory"), [(c.name, s) for c in CATEGORIES for s in c.subcategories])
+    return f"""WITH {pairs}
+SELECT count(*) FROM {q.t('raw_products')} p
+WHERE NOT EXISTS (SELECT 1 FROM cats k WHERE k.category = p.category AND k.subcategory = p.subcategory)"""
+
+
+def product_size_attribute(q: Sql) -> str:
+    sizes = values_cte("sizes", ("category", "size"), [(c.name, s) for c in CATEGORIES for s in c.sizes])
+    size = q.txt("p.attributes", "size")
+    return f"""WITH {sizes}
+SELECT count(*) FROM {q.t('raw_products')} p
+WHERE (p.category IN {in_list(sorted(SIZED_CATEGORIES))}
+       AND NOT EXISTS (SELECT 1 FROM sizes k WHERE k.category = p.category AND k.size = {size}))
+   OR (p.category = 'Books' AND {size} IS NOT NULL)"""
+
+
+def product_cost_below_price(q: Sql) -> str:
+    return f"SELECT count(*) FROM {q.t('raw_products')} WHERE NOT COALESCE(cost >= 0 AND cost < price, FALSE)"
+
+
+def review_title_matches_rating(q: Sql) -> str:
+    titles = values_cte("titles", ("rating", "title"), [(r, t) for r, ts in REVIEW_TITLES.items() for t in ts])
+    return f"""WITH {titles}
+SELECT count(*) FROM {q.t('raw_reviews')} r
+WHERE NOT EXISTS (SELECT 1 FROM titles k WHERE k.rating = r.rating AND k.title = r.review_title)"""
+
+
+def event_type_known(q: Sql) -> str:
+    return f"SELECT count(*) FROM {q.t('raw_clickstream')} WHERE event_type NOT IN {in_list(EVENT_TYPES)}"
+
+
+def inventory_movement_sign(q: Sql) -> str:
+    return f"""SELECT count(*) FROM {q.t('raw_inventory')}
+WHERE movement_type NOT IN {in_list(MOVEMENT_TYPES)} OR quantity = 0
+   OR (movement_type = 'IN' AND quantity < 0) OR (movement_type = 'OUT' AND quantity > 0)"""
+
+
+def raw_data_not_empty(q: Sql) -> str:
+    parts = [f"SELECT count(*) AS n FROM {q.t(t)} WHERE NOT COALESCE({q.is_object('raw_data')}, FALSE)" for t in TABLES]
+    return "SELECT SUM(n) FROM (" + " UNION ALL ".join(parts) + ") AS u"
+
+
+ID_FORMATS = (
+    ("raw_customers", "customer_id", "CUST", 8),
+    ("raw_products", "product_id", "PROD", 8),
+    ("raw_orders", "order_id", "ORD", 10),
+    ("raw_reviews", "review_id", "REV", 10),
+    ("raw_sessions", "session_id", "SESS", 12),
+    ("raw_inventory", "warehouse_id", "WH", 3),
+)
+
+
+def id_formats(q: Sql) -> str:
+    parts = [f"SELECT count(*) AS n FROM {q.t(t)} WHERE NOT COALESCE({q.id_format(c, p, n)}, FALSE)"
+             for t, c, p, n in ID_FORMATS]
+    return "SELECT SUM(n) FROM (" + " UNION ALL ".join(parts) + ") AS u"
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("customer_address_place", C, "customer address: city/state/postal prefix from vocabulary.CITIES, 5-digit "
+         "postal code, country US", customer_address_place),
+    Rule("order_shipping_address_place", C, "shipping_address: city/state/postal prefix belong together",
+         order_shipping_address_place),
+    Rule("session_location_place", C, "session location: city/state/postal prefix belong together",
+         session_location_place),
+    Rule("session_device_combination", C,
+         "(device_type, operating_system, browser) is one of vocabulary.DEVICES (iOS only on mobile/tablet with "
+         "Safari or Chrome)", session_device_combination),
+    Rule("session_is_mobile", C, "is_mobile is true exactly for mobile and tablet devices", session_is_mobile),
+    Rule("product_category_known", C, "(category, subcategory) is one of vocabulary.CATEGORIES",
+         product_category_known),
+    Rule("product_size_attribute", C, "sized categories (Clothing, Shoes) have a size of their category in "
+         "attributes; Books have none", product_size_attribute),
+    Rule("product_cost_below_price", C, "0 <= cost < price", product_cost_below_price),
+    Rule("review_title_matches_rating", C, "review_title is one of vocabulary.REVIEW_TITLES[rating]",
+         review_title_matches_rating),
+    Rule("event_type_known", C, "event_type is one of vocabulary.EVENT_TYPES", event_type_known),
+    Rule("inventory_movement_sign", C, "movement_type is IN/OUT/ADJUSTMENT/TRANSFER; IN > 0, OUT < 0, none zero",
+         inventory_movement_sign),
+    Rule("raw_data_not_empty", C, "raw_data is a non-empty JSON object in every row of the seven tables",
+         raw_data_not_empty),
+    Rule("id_formats", C, "ids are CUST+8, PROD+8, ORD+10, REV+10, SESS+12 digits, warehouses WH+3 digits", id_formats),
+)

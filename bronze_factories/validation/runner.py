@@ -1,0 +1,185 @@
+"""Run the rules against a database: resolve the schema and the dataset parameters, one query per rule."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Connection, Engine, inspect, text
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import DBAPIError
+
+from ..config import ConfigError, database_url, make_engine, schema_name, translate_map
+from ..engine.params import Params
+from ..models import SCHEMA, TABLES, LoadLedger
+from . import rules_consistency, rules_realism, rules_relationships, rules_time
+from .report import CATEGORIES, Report, RuleResult
+from .sql import Context, Rule, Sql
+
+log = logging.getLogger("bronze_factories.validate")
+
+RULES: tuple[Rule, ...] = (
+    rules_relationships.RULES + rules_time.RULES + rules_consistency.RULES + rules_realism.RULES
+)
+RULE_NAMES: tuple[str, ...] = tuple(r.name for r in RULES)
+
+
+class ValidationSetupError(RuntimeError):
+    """The database cannot be validated at all (no bronze tables there); the message says why."""
+
+
+def select_rules(categories: Iterable[str] | None = None, rules: Iterable[str] | None = None) -> tuple[Rule, ...]:
+    """The rules to run; unknown names are a usage error (:class:`ConfigError`)."""
+    chosen = RULES
+    if categories is not None:
+        cats = [c.strip() for c in categories if c.strip()]
+        unknown = sorted(set(cats) - set(CATEGORIES))
+        if unknown:
+            raise ConfigError(f"unknown rule category {', '.join(unknown)}; choose from {', '.join(CATEGORIES)}")
+        chosen = tuple(r for r in chosen if r.category in cats)
+    if rules is not None:
+        names = [n.strip() for n in rules if n.strip()]
+        unknown = sorted(set(names) - set(RULE_NAMES))
+        if unknown:
+            raise ConfigError(f"unknown rule {', '.join(unknown)}; see the rule names in the README")
+        chosen = tuple(r for r in chosen if r.name in names)
+    return chosen
+
+
+@contextmanager
+def _connection(bind: Engine | Connection | str | URL, schema: str | None) -> Iterator[tuple[Connection, str | None]]:
+    """A connection and the schema the bronze tables live in (``None`` on SQLite)."""
+    if isinstance(bind, Connection):
+        yield bind, _schema_of(bind.dialect.name, bind.get_execution_options(), schema)
+        return
+    engine = bind if isinstance(bind, Engine) else make_engine(bind, schema)
+    try:
+        with engine.connect() as conn:
+            try:
+                yield conn, _schema_of(engine.dialect.name, engine.get_execution_options(), schema)
+            finally:
+                conn.rollback()  # the validator only reads
+    finally:
+        if not isinstance(bind, Engine):
+            engine.dispose()
+
+
+def _schema_of(dialect: str, options: dict, schema: str | None) -> str | None:
+    if dialect == "sqlite":
+        return None
+    if schema is not None:
+        return schema_name(schema)
+    mapping = options.get("schema_translate_map") or {}
+    if SCHEMA in mapping:
+        return mapping[SCHEMA]
+    return schema_name(None)
+
+
+def _ledger_params(conn: Connection, schema: str | None) -> tuple[Params | None, str]:
+    """The dataset parameters recorded by populate, when the ledger names exactly one dataset."""
+    table = LoadLedger.__tablename__
+    if not inspect(conn).has_table(table, schema=schema):
+        return None, "no dataset parameters (no bronze_load_ledger table)"
+    name = f'"{schema}"."{table}"' if schema else f'"{table}"'
+    rows = conn.execute(text(f"SELECT dataset_key, params FROM {name}")).all()
+    datasets = {key: params for key, params in rows}
+    if not datasets:
+        return None, "no dataset parameters (bronze_load_ledger is empty)"
+    if len(datasets) > 1:
+        return None, f"no dataset parameters (bronze_load_ledger holds {len(datasets)} datasets)"
+    (identity,) = datasets.values()
+    if isinstance(identity, str):
+        import json
+
+        identity = json.loads(identity)
+    return Params.from_identity(identity), ""
+
+
+def _resolve(
+    conn: Connection, schema: str | None, params: Params | None, window: tuple[dt.datetime, dt.datetime] | None
+) -> tuple[Params | None, tuple[dt.datetime, dt.datetime] | None, str, str]:
+    """Params and window for the run, and why each is missing (argument, else window, else ledger)."""
+    if params is not None:
+        return params, (params.start, params.end), "", ""
+    ledger, reason = _ledger_params(conn, schema)
+    if window is not None:
+        if ledger is not None and (ledger.start, ledger.end) != tuple(window):
+            return None, window, "no dataset parameters for this window (the ledger's dataset has another one)", ""
+        return ledger, window, reason, ""
+    if ledger is not None:
+        return ledger, (ledger.start, ledger.end), "", ""
+    return None, None, reason, reason.replace("dataset parameters", "window")
+
+
+def _check_tables(conn: Connection, schema: str | None) -> None:
+    existing = set(inspect(conn).get_table_names(schema=schema))
+    missing = [t for t in TABLES if t not in existing]
+    if missing:
+        where = f"schema {schema!r}" if schema else "the database"
+        raise ValidationSetupError(
+            f"{where} has no bronze table {', '.join(missing)}; migrate it first "
+            "(bronze_factories.migrate.upgrade) or pass the right --schema"
+        )
+
+
+def _run_rule(conn: Connection, rule: Rule, ctx: Context, reasons: dict[str, str]) -> RuleResult:
+    base = {"name": rule.name, "category": rule.category, "description": rule.description}
+    if rule.needs == "window" and ctx.window is None:
+        return RuleResult(**base, violations=0, skipped=reasons["window"])
+    if rule.needs == "params" and ctx.params is None:
+        return RuleResult(**base, violations=0, skipped=reasons["params"])
+    reason = rule.skip(ctx) if rule.skip is not None else None
+    if reason is not None:
+        return RuleResult(**base, violations=0, skipped=reason)
+    sql = rule.build(ctx.sql)
+    if sql is None:
+        return RuleResult(**base, violations=0, skipped=f"not expressible on {conn.dialect.name}")
+    started = time.perf_counter()
+    try:
+        if ctx.sql.pg:
+            with conn.begin_nested():
+                value = conn.execute(text(sql), ctx.binds()).scalar()
+        else:
+            value = conn.execute(text(sql), ctx.binds()).scalar()
+    except DBAPIError as exc:
+        if exc.connection_invalidated:
+            raise
+        message = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc.orig).__name__
+        return RuleResult(**base, violations=1, error=message)
+    finally:
+        log.debug("%s: %.2fs", rule.name, time.perf_counter() - started)
+    if rule.allowed is None:
+        return RuleResult(**base, violations=int(value or 0))
+    lo, hi = rule.allowed(ctx)
+    measured = None if value is None else float(value)
+    inside = measured is not None and lo - 1e-9 <= measured <= hi + 1e-9
+    return RuleResult(**base, violations=0 if inside else 1, measured=measured, allowed=(lo, hi))
+
+
+def validate(
+    bind: Engine | Connection | str | URL,
+    schema: str | None = None,
+    *,
+    params: Params | None = None,
+    window: tuple[dt.datetime, dt.datetime] | None = None,
+    categories: Iterable[str] | None = None,
+    rules: Iterable[str] | None = None,
+) -> Report:
+    """Check a loaded database against the bronze contract, one set-based query per rule.
+
+    ``bind`` may be a URL (resolved like everywhere in the project), an engine (its
+    ``schema_translate_map`` names the schema) or a connection, whose transaction is left to the caller:
+    tests validate uncommitted corruptions and roll them back.
+    """
+    selected = select_rules(categories, rules)
+    if isinstance(bind, str | URL):
+        translate_map(database_url(bind), schema)  # bad scheme or schema name: ConfigError before connecting
+    with _connection(bind, schema) as (conn, target):
+        _check_tables(conn, target)
+        params_, window_, why_params, why_window = _resolve(conn, target, params, window)
+        reasons = {"params": why_params or "no dataset parameters", "window": why_window or "no window"}
+        ctx = Context(Sql(conn.dialect.name, target), params_, window_)
+        return Report(tuple(_run_rule(conn, rule, ctx, reasons) for rule in selected))
