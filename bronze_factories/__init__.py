@@ -1,5 +1,19 @@
 """Realistic, referentially consistent e-commerce data for the bronze layer of a warehouse."""
 
+from .factories import (
+    ClickstreamFactory,
+    CustomerFactory,
+    InventoryFactory,
+    OrderFactory,
+    ProductFactory,
+    ReviewFactory,
+    WebSessionFactory,
+    bind,
+    seed,
+    set_window,
+    window,
+)
+from .faker_provider import BronzeProvider
 from .models import (
     RawClickstream,
     RawCustomer,
@@ -11,6 +25,12 @@ from .models import (
 )
 
 __all__ = [
+    "BronzeProvider",
+    "ClickstreamFactory",
+    "CustomerFactory",
+    "InventoryFactory",
+    "OrderFactory",
+    "ProductFactory",
     "RawClickstream",
     "RawCustomer",
     "RawInventory",
@@ -18,4 +38,10 @@ __all__ = [
     "RawProduct",
     "RawReview",
     "RawSession",
+    "ReviewFactory",
+    "WebSessionFactory",
+    "bind",
+    "seed",
+    "set_window",
+    "window",
 ]

@@ -6,6 +6,17 @@ Fixtures (all prefixed ``bronze_``):
   afterwards. The server comes from ``--bronze-db-url``, else ``BRONZE_TEST_DATABASE_URL``,
   else ``postgresql://postgres@127.0.0.1:5432/postgres``.
 * ``bronze_engine``: per run, an engine on that database.
+* ``bronze_session``: per test, a SQLAlchemy ``Session`` inside a transaction that is rolled back
+  after the test. It runs in ``join_transaction_mode="create_savepoint"``, so the code under test
+  may ``commit()`` (it releases a SAVEPOINT) or ``rollback()`` freely: nothing survives the test.
+  The factories are bound to it and reseeded (``bronze_seed``, ``bronze_end_date``), so every test
+  sees the same rows whatever ran before it.
+* ``bronze_seed`` (42) and ``bronze_end_date`` (2026-01-01): override them in a conftest to change
+  the seed or the window end of the factories; ``bronze_window`` is the resulting ``(start, end)``.
+
+The fixtures work with pytest-factoryboy: ``register(OrderFactory)`` (with the parents it uses:
+``CustomerFactory``, ``ProductFactory``...) gives ``raw_order`` fixtures written through
+``bronze_session``.
 
 When no PostgreSQL answers, tests that use these fixtures are skipped with the reason, except
 when ``CI=true``: a CI run without its database is broken, so it fails instead.
@@ -13,13 +24,16 @@ when ``CI=true``: a CI run without its database is broken, so it fails instead.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import Engine
 from sqlalchemy.engine import URL
+from sqlalchemy.orm import Session
 
+from . import factories
 from .config import make_engine
 from .testing import DatabaseUnavailable, resolve_server_url, throwaway_database
 
@@ -65,3 +79,36 @@ def bronze_engine(bronze_database_url: URL) -> Iterator[Engine]:
     engine = make_engine(bronze_database_url)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture
+def bronze_seed() -> int:
+    """Seed the factories get at the start of every test (override to change it)."""
+    return factories.DEFAULT_SEED
+
+
+@pytest.fixture
+def bronze_end_date() -> dt.datetime:
+    """End of the factories' window (exclusive, midnight); the window is the 365 days before it."""
+    return factories.DEFAULT_END_DATE
+
+
+@pytest.fixture
+def bronze_window(bronze_session: Session) -> tuple[dt.datetime, dt.datetime]:
+    """``(start, end)`` of the factory rows of this test: pass it to the validator as ``window=``."""
+    return factories.window()
+
+
+@pytest.fixture
+def bronze_session(bronze_engine: Engine, bronze_seed: int, bronze_end_date: dt.datetime) -> Iterator[Session]:
+    """A session whose every change is rolled back after the test, with the factories bound to it."""
+    with bronze_engine.connect() as connection:
+        transaction = connection.begin()
+        session = Session(bind=connection, join_transaction_mode="create_savepoint")
+        factories.seed(bronze_seed, end_date=bronze_end_date, days=factories.DEFAULT_DAYS)
+        try:
+            with factories.bind(session):
+                yield session
+        finally:
+            session.close()
+            transaction.rollback()

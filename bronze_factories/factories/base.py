@@ -1,0 +1,420 @@
+"""What every factory shares: the time window, seeding, session binding, bulk creation and parent reuse.
+
+Time is anchored, never read from the clock: rows fall in the window ``[end - days, end)`` with
+``end = 2026-01-01`` unless :func:`seed` (or :func:`set_window`) says otherwise, so a validator run
+with ``window=bronze_factories.window()`` checks exactly what the factories meant.
+
+Factories write through the SQLAlchemy session bound with :func:`bind` (the pytest fixture
+``bronze_session`` binds one for you). Per session they keep a small registry of what they created
+(parents by id, each session's events, each customer's orders, stock per product and warehouse), so
+that ``OrderFactory(customer_id=...)`` reuses a parent without a query when it can, and so that a
+``create_batch`` of a thousand orders needs no SELECT and exactly one flush.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, TypeVar
+
+import factory
+import factory.random
+from factory import enums
+from factory.alchemy import SQLAlchemyModelFactory
+from factory.declarations import BaseDeclaration, PostGenerationDeclaration
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from ..engine.params import Params
+from ..faker_provider import BronzeProvider
+from ..models import Base, RawClickstream, RawInventory, RawOrder, RawReview
+from ..vocabulary import SOURCE_SYSTEM
+
+factory.Faker.add_provider(BronzeProvider)
+
+#: Default end of the window (exclusive): midnight, 2026-01-01. Rows never depend on today's date.
+DEFAULT_END_DATE = dt.datetime(2026, 1, 1)
+#: Default window length in days, as in the bulk engine.
+DEFAULT_DAYS = 365
+#: Default seed of :func:`seed` and of the pytest plugin.
+DEFAULT_SEED = 42
+
+#: Factory ids start high so they never collide with ids of a bulk-generated dataset.
+CUSTOMER_BASE = 90_000_000
+PRODUCT_BASE = 90_000_000
+ORDER_BASE = 9_000_000_000
+REVIEW_BASE = 9_000_000_000
+SESSION_BASE = 900_000_000_000
+EVENT_BASE = 9_000_000_000
+INVENTORY_BASE = 9_000_000_000
+
+T = TypeVar("T")
+
+
+# --- the window ------------------------------------------------------------------------------
+@dataclass
+class Settings:
+    """Module-wide factory settings; change them through :func:`seed` or :func:`set_window`."""
+
+    end: dt.datetime = DEFAULT_END_DATE
+    days: int = DEFAULT_DAYS
+    warehouses: int = Params.warehouses  # the engine's default warehouse count (WH001..WH005)
+
+    @property
+    def start(self) -> dt.datetime:
+        return self.end - dt.timedelta(days=self.days)
+
+
+settings = Settings()
+
+
+def _midnight(value: dt.date | dt.datetime) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value.replace(hour=0, minute=0, second=0, microsecond=0)
+    return dt.datetime.combine(value, dt.time())
+
+
+def set_window(end_date: dt.date | dt.datetime | None = None, days: int | None = None) -> tuple[dt.datetime, dt.datetime]:
+    """Move the window the factories write into; returns ``(start, end)``."""
+    if end_date is not None:
+        settings.end = _midnight(end_date)
+    if days is not None:
+        if days < 7:
+            raise ValueError(f"the window must span at least 7 days, got {days}")
+        settings.days = days
+    return window()
+
+
+def window() -> tuple[dt.datetime, dt.datetime]:
+    """The half-open window ``(start, end)`` of factory rows: pass it to the validator as ``window=``."""
+    return settings.start, settings.end
+
+
+def seed(value: int = DEFAULT_SEED, *, end_date: dt.date | dt.datetime | None = None, days: int | None = None) -> None:
+    """Make the next factory calls reproducible: same seed (and window), same rows.
+
+    Reseeds factory_boy's and Faker's shared random generator, restarts every factory sequence
+    (ids start again at their base) and, when given, moves the window. Restarted ids collide with
+    rows already in the database, so call it once per test (the ``bronze_session`` fixture does),
+    not between creates in one transaction.
+    """
+    set_window(end_date, days)
+    factory.random.reseed_random(value)
+    pending = [BronzeFactory]
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        meta = cls._meta
+        if not meta.abstract and meta.model is not None and meta.counter_reference is meta:
+            cls.reset_sequence()
+
+
+# --- randomness and time helpers -----------------------------------------------------------
+def rng() -> random.Random:
+    """factory_boy's random generator (reseeded by :func:`seed`), for values that are not Faker's."""
+    return factory.random.randgen
+
+
+def between(low: dt.datetime, high: dt.datetime) -> dt.datetime:
+    """A whole-second time in ``[low, high]`` (``low`` when the interval is empty)."""
+    span = int((high - low).total_seconds())
+    if span <= 0:
+        return low.replace(microsecond=0)
+    return low.replace(microsecond=0) + dt.timedelta(seconds=rng().randint(0, span))
+
+
+def seconds(value: float) -> dt.timedelta:
+    return dt.timedelta(seconds=int(value))
+
+
+# --- JSON records ----------------------------------------------------------------------------
+def to_json(value: Any) -> Any:
+    """A JSON-ready copy: timestamps as ISO-8601 strings, amounts as numbers with cents."""
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dict):
+        return {k: to_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_json(v) for v in value]
+    return value
+
+
+def columns_of(model: type[Base]) -> list[str]:
+    return [c.key for c in model.__mapper__.column_attrs if c.key not in ("raw_data", "ingestion_timestamp")]
+
+
+def refresh_raw(obj: Base) -> None:
+    """Re-copy the columns into ``raw_data`` after a factory changed a stored row (e.g. a longer session)."""
+    record = dict(obj.raw_data or {})
+    record.update({name: to_json(getattr(obj, name)) for name in columns_of(type(obj))})
+    obj.raw_data = record
+
+
+# --- per-session registry ----------------------------------------------------------------------
+@dataclass
+class Stock:
+    """Opening stock of one (product, warehouse) and the units that ever left it."""
+
+    opening: RawInventory | None = None
+    outgoing: int = 0
+
+
+@dataclass
+class Registry:
+    """What the factories created through one SQLAlchemy session (cleared on rollback)."""
+
+    objects: dict[tuple[type, str], Any] = field(default_factory=dict)
+    events: dict[str, list[RawClickstream]] = field(default_factory=dict)
+    orders: dict[str, list[RawOrder]] = field(default_factory=dict)
+    stock: dict[tuple[str, str], Stock] = field(default_factory=dict)
+    reviews: set[tuple[str, str]] = field(default_factory=set)
+    deferred: int = 0  # > 0 inside create_batch: no flush until the batch ends
+    depth: int = 0  # > 0 while a top-level create() runs
+
+    def forget(self) -> None:
+        self.objects.clear()
+        self.events.clear()
+        self.orders.clear()
+        self.stock.clear()
+        self.reviews.clear()
+
+
+_KEY = "bronze_factories"
+
+
+def registry(session: Session) -> Registry:
+    reg = session.info.get(_KEY)
+    if reg is None:
+        reg = session.info[_KEY] = Registry()
+    return reg
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_on_rollback(session: Session, _transaction: Any) -> None:
+    """Rows the factories made may be gone: fall back to the database for everything."""
+    reg = session.info.get(_KEY)
+    if reg is not None:
+        reg.forget()
+
+
+def natural_key(model: type[Base]) -> str:
+    """The id column that names a row (for orders, events and movements the first key column)."""
+    return model.__mapper__.primary_key[0].key
+
+
+def remember(session: Session, obj: Base) -> None:
+    reg = registry(session)
+    model = type(obj)
+    reg.objects[(model, getattr(obj, natural_key(model)))] = obj
+    if model is RawClickstream:
+        reg.events.setdefault(obj.session_id, []).append(obj)
+    elif model is RawOrder and obj.customer_id:
+        reg.orders.setdefault(obj.customer_id, []).append(obj)
+    elif model is RawReview and obj.customer_id:
+        reg.reviews.add((obj.customer_id, obj.product_id))
+
+
+def known(session: Session | None, model: type[T], key: str) -> T | None:
+    """The row the factories created with this id through ``session``, without SQL."""
+    if session is None:
+        return None
+    return registry(session).objects.get((model, key))
+
+
+def fetch(session: Session, model: type[T], key: str) -> T | None:
+    """The row with this id: created by a factory, else read from the database."""
+    obj = known(session, model, key)
+    if obj is None:
+        column = getattr(model, natural_key(model))
+        with session.no_autoflush:
+            obj = session.scalars(select(model).where(column == key).limit(1)).first()
+    return obj
+
+
+# --- binding ----------------------------------------------------------------------------------
+_bound: ContextVar[Session | None] = ContextVar("bronze_factories_session", default=None)
+
+
+@contextmanager
+def bind(session: Session) -> Iterator[Session]:
+    """Make the factories write through ``session`` inside the block (nestable, per thread/task).
+
+    ``create()`` adds and flushes, it never commits: committing is the caller's decision.
+    """
+    token = _bound.set(session)
+    try:
+        yield session
+    finally:
+        _bound.reset(token)
+
+
+def bound_session() -> Session | None:
+    return _bound.get()
+
+
+def current_session() -> Session:
+    session = _bound.get()
+    if session is None:
+        raise RuntimeError(
+            "no SQLAlchemy session bound to the bronze factories: wrap the calls in "
+            "`with bronze_factories.bind(session): ...` or use the `bronze_session` pytest fixture"
+        )
+    return session
+
+
+# --- declarations --------------------------------------------------------------------------------
+_MISSING = object()
+
+
+def given(step: Any, name: str) -> Any:
+    """The value the caller passed for ``name`` (not a default declaration, not None), else ``_MISSING``."""
+    value = step.builder.extras.get(name, _MISSING)
+    if value is None or isinstance(value, BaseDeclaration | factory.declarations.Parameter):
+        return _MISSING
+    return value
+
+
+def is_create(step: Any) -> bool:
+    return step.builder.strategy == enums.CREATE_STRATEGY
+
+
+def resolve(step: Any, model: type[T], factory_class: Any, value: Any, extra: dict[str, Any] | None = None) -> T:
+    """A parent given as an object or an id: that row, never a second one.
+
+    An id names the existing row (created by a factory in this session, else read from the
+    database); only when no such row exists is one made, with that id. ``build()`` never reads the
+    database: an id it does not know yields an unsaved stand-in parent with that id.
+    """
+    if not isinstance(value, str):
+        return value
+    session = bound_session()
+    if is_create(step):
+        obj = fetch(current_session(), model, value)
+    else:
+        obj = known(session, model, value)
+    if obj is not None:
+        return obj
+    return step.recurse(factory_class, {**(extra or {}), natural_key(model): value})
+
+
+class Parent(factory.SubFactory):
+    """A SubFactory that reuses the parent named by id instead of building a new one.
+
+    ``Parent(CustomerFactory, "customer_id")`` on a field ``customer``: ``customer=<obj>`` uses the
+    object, ``customer_id="CUST..."`` looks the customer up (see :func:`resolve`), and only when
+    neither is given does a new customer get made. ``when`` names a boolean parameter that must be
+    true for a default parent to be made at all (e.g. guest sessions have none).
+    """
+
+    def __init__(self, factory_class: Any, id_field: str, when: str | None = None, **defaults: Any) -> None:
+        super().__init__(factory_class, **defaults)
+        self.id_field = id_field
+        self.when = when
+
+    def evaluate(self, instance: Any, step: Any, extra: dict[str, Any]) -> Any:
+        key = given(step, self.id_field)
+        if key is not _MISSING:
+            sub = self.get_factory()
+            return resolve(step, sub._meta.model, sub, key)
+        if self.when is not None and not getattr(instance, self.when):
+            return None
+        return super().evaluate(instance, step, extra)
+
+
+class Step(BaseDeclaration):
+    """A lazy attribute that also sees the build step (what the caller passed, the strategy)."""
+
+    def __init__(self, function: Any) -> None:
+        super().__init__()
+        self.function = function
+
+    def evaluate(self, instance: Any, step: Any, extra: dict[str, Any]) -> Any:
+        return self.function(instance, step)
+
+
+class Hook(PostGenerationDeclaration):
+    """A post-generation hook with the build step, so it can create children with the same strategy.
+
+    pytest-factoryboy calls hooks with value ``None``: that means "do the default" here too.
+    """
+
+    def __init__(self, function: Any) -> None:
+        super().__init__()
+        self.function = function
+
+    def call(self, instance: Any, step: Any, context: Any) -> Any:
+        return self.function(instance, step, context.value)
+
+
+# --- the base factory ----------------------------------------------------------------------------
+class BronzeFactory(SQLAlchemyModelFactory):
+    """Base of the bronze factories: bound session, ``raw_data`` records, one flush per call or batch."""
+
+    class Meta:
+        abstract = True
+        sqlalchemy_session_factory = current_session
+
+    source_system = SOURCE_SYSTEM
+    raw_data = None
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs: Any) -> dict[str, Any]:
+        # raw_data is the complete record: every column plus the details that live only in JSON.
+        if kwargs.get("raw_data") is None:
+            model = cls._meta.model
+            record = {name: to_json(kwargs.get(name)) for name in columns_of(model) if name in kwargs}
+            record.update(to_json(kwargs.get("raw_extra") or {}))
+            kwargs["raw_data"] = record
+        return kwargs
+
+    @classmethod
+    def _generate(cls, strategy: str, params: dict[str, Any]) -> Any:
+        if strategy != enums.CREATE_STRATEGY:
+            return super()._generate(strategy, params)
+        session = current_session()
+        reg = registry(session)
+        reg.depth += 1
+        try:
+            obj = super()._generate(strategy, params)
+        finally:
+            reg.depth -= 1
+        if reg.depth == 0 and reg.deferred == 0:
+            session.flush()
+        return obj
+
+    @classmethod
+    def _save(cls, model_class: Any, session: Session, args: Any, kwargs: dict[str, Any]) -> Any:
+        obj = model_class(*args, **kwargs)
+        session.add(obj)
+        remember(session, obj)
+        return obj
+
+    @classmethod
+    def _after_postgeneration(cls, instance: Any, create: bool, results: Any = None) -> None:
+        # pytest-factoryboy runs post-generation hooks after create() returned: flush what they added.
+        if create:
+            session = current_session()
+            reg = registry(session)
+            if reg.depth == 0 and reg.deferred == 0:
+                session.flush()
+
+    @classmethod
+    def create_batch(cls, size: int, **kwargs: Any) -> list[Any]:
+        """Create ``size`` rows (with their graphs) and write them with one flush (multi-row INSERTs)."""
+        session = current_session()
+        reg = registry(session)
+        reg.deferred += 1
+        try:
+            objs = [cls.create(**kwargs) for _ in range(size)]
+        finally:
+            reg.deferred -= 1
+        if reg.deferred == 0:
+            session.flush()
+        return objs

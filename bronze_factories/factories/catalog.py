@@ -1,0 +1,212 @@
+"""Products and inventory movements.
+
+Stock is kept valid as rows are made: every (product, warehouse) a movement touches gets its
+opening ``IN`` at the window start, and the opening grows whenever the units that left would
+otherwise exceed it, so replaying movements never goes below zero.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import factory
+from sqlalchemy import func, select
+
+from .. import vocabulary as v
+from ..models import RawInventory, RawProduct
+from .base import (
+    INVENTORY_BASE,
+    PRODUCT_BASE,
+    BronzeFactory,
+    Hook,
+    Parent,
+    Stock,
+    between,
+    current_session,
+    is_create,
+    known,
+    refresh_raw,
+    registry,
+    rng,
+    settings,
+)
+
+#: Units an opening stock keeps above what is known to leave it.
+STOCK_MARGIN = 20
+
+
+def _attributes(o: Any) -> dict[str, Any]:
+    attributes: dict[str, Any] = {
+        "color": o.color,
+        "material": o.material,
+        "weight_kg": round(rng().uniform(0.1, 15.0), 2),
+        "dimensions_cm": {"length": rng().randint(5, 120), "width": rng().randint(5, 80), "height": rng().randint(1, 60)},
+    }
+    if o.size is not None:
+        attributes["size"] = o.size
+    return attributes
+
+
+def _open_stock(product: RawProduct, step: Any, extracted: Any) -> None:
+    """The opening ``IN`` of the product in every warehouse, at the window start (create only).
+
+    The contract wants every (product, warehouse) to start with one, as soon as the warehouse
+    holds any stock at all: a product without it would fail the check once an order ships.
+    """
+    if not is_create(step) or extracted is False or not (step.attributes or {}).get("stocked", True):
+        return
+    for index in range(settings.warehouses):
+        step.recurse(InventoryFactory, {"product": product, "warehouse_id": v.warehouse_id(index), "opening": True})
+
+
+class ProductFactory(BronzeFactory):
+    """One product of the catalog, with its opening stock in every warehouse.
+
+    ``ProductFactory(category="Books")`` picks the category; subcategory, brand, price range,
+    margin and sizes follow it (books get no size, clothing and shoes do).
+    ``ProductFactory(stocked=False)`` writes the product row alone: fine as long as the test
+    creates no stock movement at all (the contract wants every product stocked in every warehouse).
+    """
+
+    class Meta:
+        model = RawProduct
+
+    class Params:
+        color = factory.Faker("bronze_color")
+        material = factory.Faker("bronze_material")
+        adjective = factory.Faker("bronze_product_adjective")
+        size = factory.Faker("bronze_size", category=factory.SelfAttribute("..category"))
+        stocked = True
+
+    product_id = factory.Sequence(lambda n: f"PROD{PRODUCT_BASE + n:08d}")
+    category = factory.Faker("bronze_category")
+    subcategory = factory.Faker("bronze_subcategory", category=factory.SelfAttribute("..category"))
+    brand = factory.Faker("bronze_brand", category=factory.SelfAttribute("..category"))
+    product_name = factory.LazyAttribute(lambda o: f"{o.brand} {o.adjective} {o.subcategory} ({o.color})")
+    description = factory.Faker("sentence", nb_words=12)
+    price = factory.Faker("bronze_price", category=factory.SelfAttribute("..category"))
+    cost = factory.Faker("bronze_cost", price=factory.SelfAttribute("..price"), category=factory.SelfAttribute("..category"))
+    currency = v.CURRENCY
+    attributes = factory.LazyAttribute(_attributes)
+    supplier_id = factory.LazyFunction(lambda: f"SUP{rng().randint(1, 500):05d}")
+    sku = factory.LazyAttribute(lambda o: f"{o.category[:3].upper()}-{o.product_id[4:]}")
+
+    stock = Hook(_open_stock)
+
+
+# --- stock bookkeeping ------------------------------------------------------------------------------
+def stock_of(product_id: str, warehouse_id: str, *, sql: bool) -> Stock:
+    """Opening stock and outgoing units of a (product, warehouse), from the registry or the database."""
+    session = current_session()
+    reg = registry(session)
+    key = (product_id, warehouse_id)
+    stock = reg.stock.get(key)
+    if stock is None:
+        stock = reg.stock[key] = Stock()
+        if sql and known(session, RawProduct, product_id) is None:
+            # A product the factories did not make may already have movements in the database.
+            start = settings.start
+            with session.no_autoflush:
+                stock.opening = session.scalars(
+                    select(RawInventory).where(
+                        RawInventory.product_id == product_id, RawInventory.warehouse_id == warehouse_id,
+                        RawInventory.movement_type == "IN", RawInventory.movement_date == start,
+                    ).limit(1)
+                ).first()
+                stock.outgoing = -int(session.scalar(
+                    select(func.coalesce(func.sum(RawInventory.quantity), 0)).where(
+                        RawInventory.product_id == product_id, RawInventory.warehouse_id == warehouse_id,
+                        RawInventory.quantity < 0,
+                    )
+                ))
+    return stock
+
+
+def is_opening(movement: RawInventory) -> bool:
+    return movement.movement_type == "IN" and movement.movement_date == settings.start
+
+
+def _book(movement: RawInventory) -> None:
+    """Record a created movement in the stock ledger (called right after it is added to the session)."""
+    stock = stock_of(movement.product_id, movement.warehouse_id, sql=True)
+    if is_opening(movement):
+        if stock.opening is not None and stock.opening is not movement:
+            raise ValueError(
+                f"{movement.product_id} already has its opening stock in {movement.warehouse_id}; "
+                "use InventoryFactory(product=..., warehouse_id=...) to add stock later"
+            )
+        stock.opening = movement
+    elif movement.quantity < 0:
+        stock.outgoing += -movement.quantity
+
+
+def _ensure_opening(movement: RawInventory, step: Any, extracted: Any) -> None:
+    """Every later movement needs the opening ``IN`` of its (product, warehouse), large enough."""
+    if not is_create(step) or is_opening(movement):
+        return
+    stock = stock_of(movement.product_id, movement.warehouse_id, sql=True)
+    needed = stock.outgoing + STOCK_MARGIN
+    if stock.opening is None:
+        step.recurse(InventoryFactory, {
+            "product_id": movement.product_id, "warehouse_id": movement.warehouse_id, "opening": True,
+            "quantity": max(needed, rng().randint(100, 500)),
+        })
+    elif stock.opening.quantity < stock.outgoing:
+        stock.opening.quantity = needed
+        refresh_raw(stock.opening)
+
+
+def _later(o: Any) -> dt.datetime:
+    return between(settings.start + dt.timedelta(hours=1), settings.end - dt.timedelta(minutes=1))
+
+
+class InventoryFactory(BronzeFactory):
+    """One stock movement; by default a restock: an ``IN`` from a purchase order inside the window.
+
+    ``adjustment=True`` is a small negative ``ADJUSTMENT`` (shrinkage, count). Every movement makes
+    sure the opening stock of its (product, warehouse) exists and covers what left. ``opening=True``
+    is that opening ``IN`` at the window start (``ProductFactory`` makes them, one per warehouse).
+    ``InventoryFactory(product=p, warehouse_id="WH002")`` reuses the product.
+    """
+
+    class Meta:
+        model = RawInventory
+        exclude = ("product",)
+
+    class Params:
+        reason = "restock"
+        opening = factory.Trait(
+            movement_date=factory.LazyFunction(lambda: settings.start),
+            quantity=factory.LazyFunction(lambda: rng().randint(100, 500)),
+            reference_number=None,
+            reason="opening_stock",
+        )
+        adjustment = factory.Trait(
+            movement_type="ADJUSTMENT",
+            movement_date=factory.LazyAttribute(_later),
+            quantity=factory.LazyFunction(lambda: -rng().randint(1, 5)),
+            reference_number=factory.LazyFunction(lambda: f"ADJ-{rng().randint(100000, 999999)}"),
+            reason=factory.Faker("random_element", elements=v.ADJUSTMENT_REASONS),
+        )
+        raw_extra = factory.LazyAttribute(lambda o: {"reason": o.reason})
+
+    inventory_id = factory.Sequence(lambda n: INVENTORY_BASE + n)
+    product = Parent(ProductFactory, "product_id")
+    product_id = factory.SelfAttribute("product.product_id")
+    warehouse_id = factory.LazyFunction(lambda: v.warehouse_id(rng().randrange(settings.warehouses)))
+    quantity = factory.LazyFunction(lambda: rng().randint(20, 200))
+    movement_type = "IN"
+    movement_date = factory.LazyAttribute(_later)
+    reference_number = factory.LazyFunction(lambda: f"PO-{rng().randint(100000, 999999)}")
+
+    ensure_stock = Hook(_ensure_opening)
+
+    @classmethod
+    def _save(cls, model_class: Any, session: Any, args: Any, kwargs: dict[str, Any]) -> Any:
+        obj = super()._save(model_class, session, args, kwargs)
+        _book(obj)
+        return obj
+
+
+__all__ = ["InventoryFactory", "ProductFactory", "stock_of"]
