@@ -156,8 +156,9 @@ def _place(o: Any, step: Any) -> dt.datetime:
     low = max([e.event_timestamp for e in events if stage(e.event_type) <= k] or [web_session.start_time])
     later = [e.event_timestamp for e in events if stage(e.event_type) > k]
     high = min(later) if later else web_session.end_time or low
-    if (high - low).total_seconds() >= 2:
-        return between(low + dt.timedelta(seconds=1), high - dt.timedelta(seconds=1 if later else 0))
+    gap = 2 if o.event_type == "checkout_start" else 1  # room for the add_to_cart a bare checkout gets
+    if (high - low).total_seconds() >= 2 * gap:
+        return between(low + dt.timedelta(seconds=gap), high - dt.timedelta(seconds=1 if later else 0))
     if not later:
         return low + seconds(rng().randint(15, 120))  # the session grows to hold it
     return low
@@ -189,6 +190,17 @@ def _after_event(event_row: RawClickstream, step: Any, extracted: Any) -> None:
     if web_session is None:  # pytest-factoryboy runs hooks with a bare step: find the session by id
         web_session = resolve(step, RawSession, WebSessionFactory, event_row.session_id)
     stretch(web_session, event_row.event_timestamp)
+    if event_row.event_type == "checkout_start":
+        # a checkout needs something in the cart: add one between the views and the checkout
+        at = event_row.event_timestamp
+        earlier = [e for e in events_of(web_session, step) if e.event_timestamp < at or e is event_row]
+        if not any(e.event_type == "add_to_cart" for e in earlier):
+            views = [e.event_timestamp for e in earlier if stage(e.event_type) == 0 and e.event_timestamp < at]
+            low = max(views or [web_session.start_time])
+            step.recurse(ClickstreamFactory, {
+                "session": web_session, "event_type": "add_to_cart",
+                "event_timestamp": between(low + dt.timedelta(seconds=1), at - dt.timedelta(seconds=1)),
+            })
 
 
 class ClickstreamFactory(BronzeFactory):
