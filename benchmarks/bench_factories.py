@@ -1,0 +1,124 @@
+"""Factory speed, not a test: bulk ``create_batch`` against a plain factory_boy per-object loop.
+
+    python benchmarks/bench_factories.py [results.json] [--customers 10000] [--orders 1000]
+
+Runs on a throwaway PostgreSQL database (``BRONZE_TEST_DATABASE_URL``, default local server),
+prints a table and writes the figures as JSON (default ``benchmarks/results/factories.json``).
+The plain loop is what factory_boy does out of the box: a ``SQLAlchemyModelFactory`` with
+``sqlalchemy_session_persistence="flush"``, one INSERT round trip per row, making the same rows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import factory
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+import bronze_factories
+from bronze_factories import CustomerFactory, OrderFactory, RawCustomer
+from bronze_factories.config import make_engine
+from bronze_factories.testing import DatabaseUnavailable, throwaway_database
+
+DEFAULT_OUT = Path(__file__).resolve().parent / "results" / "factories.json"
+
+
+class PlainCustomerFactory(factory.alchemy.SQLAlchemyModelFactory):
+    """Vanilla factory_boy: same declarations as CustomerFactory, flushed object by object."""
+
+    class Meta:
+        model = RawCustomer
+        sqlalchemy_session_persistence = "flush"
+
+    customer_id = CustomerFactory.customer_id
+    first_name = CustomerFactory.first_name
+    last_name = CustomerFactory.last_name
+    customer_name = CustomerFactory.customer_name
+    email = CustomerFactory.email
+    phone = CustomerFactory.phone
+    address = CustomerFactory.address
+    registration_date = CustomerFactory.registration_date
+    date_of_birth = CustomerFactory.date_of_birth
+    gender = CustomerFactory.gender
+    source_system = CustomerFactory.source_system
+    raw_data = factory.LazyAttribute(lambda o: {"customer_id": o.customer_id, "email": o.email})
+
+
+def measure(engine: Any, label: str, rows_of: Any, work: Any) -> dict[str, Any]:
+    statements = 0
+
+    def count(*_args: Any) -> None:
+        nonlocal statements
+        statements += 1
+
+    with engine.connect() as conn:
+        trans = conn.begin()
+        session = Session(bind=conn, join_transaction_mode="create_savepoint")
+        bronze_factories.seed(42)
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            with bronze_factories.bind(session):
+                started = time.perf_counter()
+                work(session)
+                session.flush()
+                seconds = time.perf_counter() - started
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        rows = rows_of(conn)
+        session.close()
+        trans.rollback()
+    return {"case": label, "seconds": round(seconds, 3), "rows": rows, "statements": statements,
+            "rows_per_second": round(rows / seconds) if seconds else None}
+
+
+def total_rows(conn: Any) -> int:
+    tables = ("raw_customers", "raw_products", "raw_orders", "raw_inventory", "raw_reviews", "raw_sessions",
+              "raw_clickstream")
+    return sum(conn.exec_driver_sql(f"SELECT count(*) FROM bronze.{t}").scalar() for t in tables)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bench_factories", description=__doc__.splitlines()[0])
+    parser.add_argument("out", nargs="?", default=str(DEFAULT_OUT), help="JSON results file")
+    parser.add_argument("--customers", type=int, default=10_000)
+    parser.add_argument("--orders", type=int, default=1_000)
+    args = parser.parse_args(argv)
+
+    def plain(session: Session) -> None:
+        PlainCustomerFactory._meta.sqlalchemy_session = session
+        for _ in range(args.customers):
+            PlainCustomerFactory()
+
+    try:
+        with throwaway_database() as url:
+            engine = make_engine(url)
+            results = [
+                measure(engine, f"CustomerFactory.create_batch({args.customers})", total_rows,
+                        lambda s: CustomerFactory.create_batch(args.customers)),
+                measure(engine, f"plain factory_boy loop, {args.customers} customers", total_rows, plain),
+                measure(engine, f"OrderFactory.create_batch({args.orders}) (whole graph)", total_rows,
+                        lambda s: OrderFactory.create_batch(args.orders)),
+            ]
+            engine.dispose()
+    except DatabaseUnavailable as exc:
+        print(f"bench_factories: {exc}; set BRONZE_TEST_DATABASE_URL", file=sys.stderr)
+        return 1
+
+    print(f"{'case':<52} {'seconds':>8} {'rows':>8} {'stmts':>7} {'rows/s':>9}")
+    for r in results:
+        print(f"{r['case']:<52} {r['seconds']:>8.2f} {r['rows']:>8} {r['statements']:>7} {r['rows_per_second']:>9}")
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"results": results}, indent=2) + "\n")
+    print(f"written {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
