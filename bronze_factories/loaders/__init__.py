@@ -80,6 +80,7 @@ def _parallel(
 ) -> Iterator[Any]:
     """Results of ``task`` over ``units``, from ``workers`` processes, one group at a time."""
     global _SIM
+    _SIM = sim  # in this process, and inherited by forked workers
     if workers <= 1 or len(units) <= 1:
         _init_worker(params, url, schema, batch_size, connect)
         try:
@@ -91,8 +92,6 @@ def _parallel(
         return
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
-    if "fork" in methods:
-        _SIM = sim
     with ctx.Pool(workers, initializer=_init_worker, initargs=(params, url, schema, batch_size, connect)) as pool:
         for group in unit_groups(units):
             mapper = pool.imap if ordered else pool.imap_unordered
