@@ -11,9 +11,9 @@ import zlib
 import numpy as np
 
 
-def stream(seed: int, tag: str, index: int = 0) -> np.random.Generator:
-    """The random stream of ``tag`` (a table or concern) for entity or unit ``index``."""
-    entropy = [seed & 0xFFFFFFFF, seed >> 32 & 0xFFFFFFFF, zlib.crc32(tag.encode()), index]
+def stream(seed: int, tag: str, *index: int) -> np.random.Generator:
+    """The random stream of ``tag`` (a table or concern) for the entity or unit numbered ``index``."""
+    entropy = [seed & 0xFFFFFFFF, seed >> 32 & 0xFFFFFFFF, zlib.crc32(tag.encode()), *index]
     return np.random.Generator(np.random.Philox(np.random.SeedSequence(entropy)))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -15,10 +16,12 @@ from .orders import day_orders, max_items, order_rows
 from .params import Params
 from .pools import build_pools
 from .reviews import review_rows
-from .web import day_web
+from .web import day_web, purchase_session_ids
 
-#: Entities per ``customers:``/``products:``/``stock:`` unit.
+#: Entities per ``customers:``/``products:``/``stock:`` unit...
 BLOCK = 10_000
+#: ...generated (and keyed) in pieces of this many, so memory does not grow with the block.
+PIECE = 1_000
 
 
 @dataclass(frozen=True)
@@ -80,26 +83,27 @@ class Simulation:
         return keys[k - 1::n]
 
     def generate_unit(self, unit: str, batch_size: int = 50_000) -> Iterator[Chunk]:
-        """The chunks of one unit, tables in :data:`TABLE_ORDER` order."""
+        """The chunks of one unit: parents before children (a day yields sessions and their events
+        slice by slice, then orders, inventory movements and reviews)."""
         kind, _, number = unit.partition(":")
         p = self.params
         n = int(number)
-        if kind == "customers":
-            rows = customer_rows(self.customers, self.pools, p.seed, n, min(n + BLOCK, p.customers))
-            yield from _chunks("raw_customers", unit, rows, batch_size)
-        elif kind == "products":
-            rows = product_rows(self.products, self.pools, p.seed, n, min(n + BLOCK, p.products))
-            yield from _chunks("raw_products", unit, rows, batch_size)
-        elif kind == "stock":
-            stock = initial_stock(p, self.calendar, self.outflow, n, min(n + BLOCK, p.products))
-            yield from _chunks("raw_inventory", unit, movement_rows(stock), batch_size)
+        if kind in ("customers", "products", "stock"):
+            table, rows_of = {
+                "customers": ("raw_customers", lambda lo, hi: customer_rows(self.customers, self.pools, p.seed, lo, hi)),
+                "products": ("raw_products", lambda lo, hi: product_rows(self.products, self.pools, p.seed, lo, hi)),
+                "stock": ("raw_inventory",
+                          lambda lo, hi: movement_rows(initial_stock(p, self.calendar, self.outflow, lo, hi))),
+            }[kind]
+            last = min(n + BLOCK, p.customers if kind == "customers" else p.products)
+            for lo in range(n, last, PIECE):
+                yield from _chunks(table, unit, rows_of(lo, min(lo + PIECE, last)), batch_size)
         elif kind == "day":
             orders = self._orders(n)
-            web = day_web(p, self.calendar, self.customers, self.products, self.pools, n, orders)
-            yield from _chunks("raw_sessions", unit, web.sessions, batch_size)
-            yield from _chunks("raw_clickstream", unit, web.events, batch_size)
-            yield from _chunks("raw_orders", unit, order_rows(orders, self.customers, self.pools, web.session_ids),
-                               batch_size)
+            for table, rows in day_web(p, self.calendar, self.customers, self.products, self.pools, n, orders):
+                yield from _chunks(table, unit, rows, batch_size)
+            session_ids = purchase_session_ids(self.calendar, orders)
+            yield from _chunks("raw_orders", unit, order_rows(orders, self.customers, self.pools, session_ids), batch_size)
             moves = movement_rows(order_movements(orders)) + movement_rows(
                 daily_operations(p, self.calendar, self.products, n))
             yield from _chunks("raw_inventory", unit, moves, batch_size)
@@ -139,6 +143,14 @@ def _worker_unit(job: tuple[str, int]) -> list[Chunk]:
     return list(_worker_sim.generate_unit(*job))
 
 
+def _worker_count(job: tuple[str, int]) -> dict[str, int]:
+    assert _worker_sim is not None
+    counts: dict[str, int] = {}
+    for chunk in _worker_sim.generate_unit(*job):
+        counts[chunk.table] = counts.get(chunk.table, 0) + len(chunk.rows)
+    return counts
+
+
 def generate(
     params: Params,
     shard: tuple[int, int] | None = None,
@@ -160,5 +172,35 @@ def generate(
     import multiprocessing
 
     with multiprocessing.get_context("spawn").Pool(workers, _worker_init, (params,)) as pool:
-        for chunks in pool.imap(_worker_unit, [(u, batch_size) for u in keys]):
-            yield from chunks
+        # At most 2 units per worker in flight: memory stays bounded when the consumer is slower.
+        pending: deque = deque()
+        for unit in keys:
+            pending.append(pool.apply_async(_worker_unit, ((unit, batch_size),)))
+            if len(pending) >= 2 * workers:
+                yield from pending.popleft().get()
+        while pending:
+            yield from pending.popleft().get()
+
+
+def count_rows(params: Params, workers: int = 1, batch_size: int = 50_000) -> dict[str, int]:
+    """Generate the whole dataset in ``workers`` processes and discard it: rows per table.
+
+    This is generation alone (what the benchmark measures): each worker formats its units'
+    rows and only the counts travel back.
+    """
+    import multiprocessing
+
+    totals: dict[str, int] = {}
+    sim = Simulation(params)
+    jobs = [(u, batch_size) for u in sim.units()]
+    if workers <= 1:
+        results = ({c.table: len(c.rows)} for u, b in jobs for c in sim.generate_unit(u, b))
+        for counts in results:
+            for t, n in counts.items():
+                totals[t] = totals.get(t, 0) + n
+        return totals
+    with multiprocessing.get_context("spawn").Pool(workers, _worker_init, (params,)) as pool:
+        for counts in pool.imap_unordered(_worker_count, jobs):
+            for t, n in counts.items():
+                totals[t] = totals.get(t, 0) + n
+    return totals

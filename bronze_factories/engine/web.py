@@ -9,7 +9,7 @@ numpy over all events of the day and formatted with one f-string per row.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -52,40 +52,57 @@ _REFERRER_JSON = np.array(["null" if not r else f'"{r}"' for r in V.REFERRERS], 
 _LANDING = np.array(V.LANDING_PAGES, dtype=object)
 
 
-@dataclass
-class DayWeb:
-    sessions: list[tuple]
-    events: list[tuple]
-    session_ids: list[str]  # of the purchase sessions, by order position
+#: Sessions per slice: a day is generated slice by slice, each from its own stream, so memory
+#: is bounded by the slice, not by sessions per day.
+SLICE = 1_000
 
 
 def day_web(
     params: Params, calendar: Calendar, customers: CustomerState, products: ProductState, pools: Pools,
     day: int, orders: DayOrders,
-) -> DayWeb:
-    rng = stream(params.seed, "sessions", day)
+) -> Iterator[tuple[str, list[tuple]]]:
+    """``(table, rows)`` of each slice of the day's sessions: sessions, then their events."""
     n = int(calendar.sessions[day])
-    n_logged = int(calendar.logged_in[day])
-    n_orders = len(orders)
-    first_index = int(calendar.session_offset[day])
+    for a in range(0, n, SLICE):
+        yield from _slice(params, calendar, customers, products, pools, day, orders, a, min(a + SLICE, n))
+
+
+def purchase_session_ids(calendar: Calendar, orders: DayOrders) -> list[str]:
+    """The session each order of the day was placed in: the day's first sessions, in order."""
+    first = int(calendar.session_offset[orders.day])
+    return [session_id(first + k) for k in range(len(orders))]
+
+
+def _slice(
+    params: Params, calendar: Calendar, customers: CustomerState, products: ProductState, pools: Pools,
+    day: int, orders: DayOrders, a: int, b: int,
+) -> Iterator[tuple[str, list[tuple]]]:
+    """Session rows, then event rows, of the day's sessions ``a``..``b - 1`` (formatted one after the
+    other so that a consumer sees where the time goes)."""
+    rng = stream(params.seed, "sessions", day, a)
+    n = b - a
+    n_orders = max(0, min(len(orders), b) - a)  # purchase sessions in this slice (they come first)
+    o = slice(a, a + n_orders)
+    logged_in = (np.arange(a, b) < int(calendar.logged_in[day]))
+    first_index = int(calendar.session_offset[day]) + a
     kind_purchase = np.arange(n) < n_orders
 
     # --- shape of each session: event count and funnel stage boundaries -------------------------
     count = rng.integers(params.events_min, params.events_max + 1, n)
-    count[:n_orders] = np.diff(orders.event_ptr)
+    count[:n_orders] = np.diff(orders.event_ptr)[o]
     wants_cart = rng.random(n) < CART_SHARE
     n_checkout = (wants_cart & (rng.random(n) < CHECKOUT_SHARE)).astype(np.int64)
     n_cart = np.where(wants_cart, rng.integers(1, 3, n), 0)
     n_cart = np.minimum(n_cart, (count - 1 - n_checkout) // 2)
     n_checkout[n_cart == 0] = 0
     items = np.zeros(n, np.int64)
-    items[:n_orders] = orders.items_per_order
+    items[:n_orders] = orders.items_per_order[o]
     extras = count - 3 - 2 * items  # purchase sessions: extra views before the ordered products
     b_cart = np.where(kind_purchase, extras + items + 1, count - n_cart - n_checkout)
     b_checkout = np.where(kind_purchase, b_cart + items, b_cart + n_cart)
     b_purchase = np.where(kind_purchase, count - 1, count)
 
-    # --- events, flat over the day ------------------------------------------------------------------
+    # --- events, flat over the slice ----------------------------------------------------------------
     ptr = np.concatenate([[0], np.cumsum(count)])
     total = int(ptr[-1])
     sess = np.repeat(np.arange(n), count)
@@ -99,9 +116,10 @@ def day_web(
     start = np.minimum(start, calendar.end_s - 1 - duration)
     start = np.maximum(start, calendar.start_s)
     if n_orders:
-        offsets[:int(ptr[n_orders])] = orders.event_offsets
-        duration[:n_orders] = orders.t - orders.session_start
-        start[:n_orders] = orders.session_start
+        pe = int(ptr[n_orders])  # purchase sessions come first, so do their events
+        offsets[:pe] = orders.event_offsets[orders.event_ptr[a]:orders.event_ptr[a + n_orders]]
+        duration[:n_orders] = (orders.t - orders.session_start)[o]
+        start[:n_orders] = orders.session_start[o]
 
     stage = np.full(total, VIEW)
     stage[pos == 0] = LANDING
@@ -117,13 +135,12 @@ def day_web(
     # Products: random popular ones; ordered items on purchase sessions; carts repeat a viewed product.
     product = products.pick(rng, total)
     if n_orders:
-        pe = int(ptr[n_orders])  # purchase sessions come first, so do their events
         p_pos, p_sess_idx = pos[:pe], sess[:pe]
         view_item = (p_pos > extras[p_sess_idx]) & (p_pos < b_cart[p_sess_idx])
         cart_item = (p_pos >= b_cart[p_sess_idx]) & (p_pos < b_checkout[p_sess_idx])
         rel = np.where(view_item, p_pos - extras[p_sess_idx] - 1, p_pos - b_cart[p_sess_idx])
         take = np.flatnonzero(view_item | cart_item)
-        product[take] = orders.product[orders.item_ptr[p_sess_idx[take]] + rel[take]]
+        product[take] = orders.product[orders.item_ptr[a + p_sess_idx[take]] + rel[take]]
     browse_cart = (stage == CART) & ~p_sess
     src = ptr[sess[browse_cart]] + 1 + (pos[browse_cart] - b_cart[sess[browse_cart]])
     product[browse_cart] = product[src]
@@ -138,8 +155,8 @@ def day_web(
     landing = rng.integers(0, len(_LANDING), n)
     word = rng.integers(0, len(pools.words), total)
     user = np.full(n, -1, np.int64)
-    user[:n_orders] = orders.customer
-    browse = slice(n_orders, n_logged)
+    user[:n_orders] = orders.customer[o]
+    browse = np.flatnonzero(logged_in & ~kind_purchase)
     user[browse] = customers.pick_visitors(rng, start[browse])
 
     user_id = np.array([None if u < 0 else customer_id(int(u)) for u in user], dtype=object)
@@ -148,6 +165,31 @@ def day_web(
     sid_arr = np.array(sids, dtype=object)
     device_info = DEVICE_INFO[pair]
     end = start + duration
+
+    # --- session rows -------------------------------------------------------------------------------------
+    start_sql, start_iso, end_sql, end_iso = sql(start).tolist(), iso(start).tolist(), sql(end).tolist(), iso(end).tolist()
+    sessions = []
+    for j in range(n):
+        dev = V.DEVICES[_PAIR_DEVICE[pair[j]]]
+        c = V.CITIES[city[j]]
+        browser = _PAIR_BROWSER[pair[j]]
+        location = (
+            f'{{"city": "{c.city}", "state": "{c.state}", "postal_code": "{c.postal_prefix}{postal[j]:02d}", '
+            f'"country": "{V.COUNTRY}", "latitude": {c.latitude + lat_jitter[j]:.4f}, '
+            f'"longitude": {c.longitude + lon_jitter[j]:.4f}}}'
+        )
+        ip_s = f"{ip[j, 0]}.{ip[j, 1]}.{ip[j, 2]}.{ip[j, 3]}"
+        dur = int(duration[j])
+        raw = (
+            f'{{"session_id": "{sids[j]}", "user_id": {user_json[j]}, "start_time": "{start_iso[j]}", '
+            f'"end_time": "{end_iso[j]}", "duration_seconds": {dur}, "device_type": "{dev.device_type}", '
+            f'"browser": "{browser}", "operating_system": "{dev.operating_system}", "location": {location}, '
+            f'"ip_address": "{ip_s}", "is_mobile": {str(dev.is_mobile).lower()}, "event_count": {int(count[j])}, '
+            f'"landing_page": "{_LANDING[landing[j]]}", "referrer": {_REFERRER_JSON[referrer[j]]}}}'
+        )
+        sessions.append((sids[j], user_id[j], start_sql[j], end_sql[j], dur, dev.device_type, browser,
+                         dev.operating_system, location, ip_s, dev.is_mobile, V.SOURCE_SYSTEM, raw))
+    yield "raw_sessions", sessions
 
     # --- event columns ----------------------------------------------------------------------------------
     used = np.unique(product)
@@ -174,7 +216,7 @@ def day_web(
     product_json[is_product] = '"' + pid_of[product[is_product]] + '"'
     order_json = np.full(total, "null", dtype=object)
     if n_orders:
-        order_json[ptr[1:n_orders + 1] - 1] = [f'"{order_id(int(i))}"' for i in orders.index]
+        order_json[ptr[1:n_orders + 1] - 1] = [f'"{order_id(int(i))}"' for i in orders.index[o]]
 
     t_event = start[sess] + offsets
     ev_sql, ev_iso = sql(t_event).tolist(), iso(t_event).tolist()
@@ -191,27 +233,4 @@ def day_web(
             product_json.tolist(), order_json.tolist(), ev_dev, ev_sql, ev_iso, strict=True)
     ]
 
-    # --- session rows -------------------------------------------------------------------------------------
-    start_sql, start_iso, end_sql, end_iso = sql(start).tolist(), iso(start).tolist(), sql(end).tolist(), iso(end).tolist()
-    sessions = []
-    for j in range(n):
-        dev = V.DEVICES[_PAIR_DEVICE[pair[j]]]
-        c = V.CITIES[city[j]]
-        browser = _PAIR_BROWSER[pair[j]]
-        location = (
-            f'{{"city": "{c.city}", "state": "{c.state}", "postal_code": "{c.postal_prefix}{postal[j]:02d}", '
-            f'"country": "{V.COUNTRY}", "latitude": {c.latitude + lat_jitter[j]:.4f}, '
-            f'"longitude": {c.longitude + lon_jitter[j]:.4f}}}'
-        )
-        ip_s = f"{ip[j, 0]}.{ip[j, 1]}.{ip[j, 2]}.{ip[j, 3]}"
-        dur = int(duration[j])
-        raw = (
-            f'{{"session_id": "{sids[j]}", "user_id": {user_json[j]}, "start_time": "{start_iso[j]}", '
-            f'"end_time": "{end_iso[j]}", "duration_seconds": {dur}, "device_type": "{dev.device_type}", '
-            f'"browser": "{browser}", "operating_system": "{dev.operating_system}", "location": {location}, '
-            f'"ip_address": "{ip_s}", "is_mobile": {str(dev.is_mobile).lower()}, "event_count": {int(count[j])}, '
-            f'"landing_page": "{_LANDING[landing[j]]}", "referrer": {_REFERRER_JSON[referrer[j]]}}}'
-        )
-        sessions.append((sids[j], user_id[j], start_sql[j], end_sql[j], dur, dev.device_type, browser,
-                         dev.operating_system, location, ip_s, dev.is_mobile, V.SOURCE_SYSTEM, raw))
-    return DayWeb(sessions=sessions, events=events, session_ids=sids[:n_orders])
+    yield "raw_clickstream", events

@@ -1,0 +1,95 @@
+"""Generation only: the engine producing load-ready chunks and discarding them.
+
+Prints rows/s per table and in total, with one worker and with two, and the peak RSS of the
+generating processes, at scale 1 and scale 5. Each configuration runs in a fresh process so
+its peak memory is its own.
+
+    python benchmarks/bench_engine.py                      # default dataset, scales 1 and 5
+    python benchmarks/bench_engine.py --scales 1 --workers 1 --json out.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import resource
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+
+def run_one(scale: float, workers: int, end_date: str) -> dict:
+    from bronze_factories.engine import Params, generate
+    from bronze_factories.engine.simulation import count_rows
+
+    params = Params(end_date=dt.date.fromisoformat(end_date), scale=scale)
+    rows: dict[str, int] = defaultdict(int)
+    seconds: dict[str, float] = defaultdict(float)
+    started = last = time.perf_counter()
+    if workers == 1:
+        for chunk in generate(params):
+            now = time.perf_counter()
+            rows[chunk.table] += len(chunk.rows)
+            seconds[chunk.table] += now - last  # time since the previous chunk: the work that produced this one
+            last = time.perf_counter()
+    else:  # workers generate and discard; only counts come back (per-table time is not separable)
+        rows.update(count_rows(params, workers=workers))
+    wall = time.perf_counter() - started
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return {
+        "scale": scale, "workers": workers, "wall_s": wall, "rows": dict(rows), "table_s": dict(seconds),
+        "total_rows": sum(rows.values()), "rows_per_s": sum(rows.values()) / wall,
+        "peak_rss_mb": own / 1024, "peak_rss_worker_mb": children / 1024,
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--scales", default="1,5")
+    ap.add_argument("--workers", default="1,2")
+    ap.add_argument("--end-date", default="2026-01-01")
+    ap.add_argument("--json", default="benchmarks/results/engine.json")
+    ap.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.one:
+        print(json.dumps(run_one(float(args.scales), int(args.workers), args.end_date)))
+        return
+    results = []
+    for scale in [float(s) for s in args.scales.split(",")]:
+        for workers in [int(w) for w in args.workers.split(",")]:
+            out = subprocess.run(
+                [sys.executable, __file__, "--one", "--scales", str(scale), "--workers", str(workers),
+                 "--end-date", args.end_date], check=True, capture_output=True, text=True,
+            ).stdout
+            results.append(json.loads(out.strip().splitlines()[-1]))
+            r = results[-1]
+            print(f"scale {scale:g}, {workers} worker(s): {r['total_rows']:,} rows in {r['wall_s']:.1f} s = "
+                  f"{r['rows_per_s']:,.0f} rows/s; peak RSS {r['peak_rss_mb']:.0f} MB "
+                  f"(largest worker {r['peak_rss_worker_mb']:.0f} MB)", flush=True)
+    single = [r for r in results if r["workers"] == 1]
+    print("\nrows/s per table, one worker (time between chunks, attributed to the chunk's table)")
+    print(f"{'table':<18}{'rows':>14}" + "".join(f"{'scale ' + format(r['scale'], 'g'):>16}" for r in single))
+    for table in single[0]["rows"]:
+        cells = "".join(f"{r['rows'][table] / max(r['table_s'][table], 1e-9):>14,.0f}/s" for r in single)
+        print(f"{table:<18}{single[0]['rows'][table]:>14,}{cells}")
+    print(f"{'total':<18}{single[0]['total_rows']:>14,}" + "".join(f"{r['rows_per_s']:>14,.0f}/s" for r in single))
+    for scale in sorted({r["scale"] for r in results}):
+        by_w = {r["workers"]: r for r in results if r["scale"] == scale}
+        if 1 in by_w and len(by_w) > 1:
+            for w, r in sorted(by_w.items()):
+                if w > 1:
+                    print(f"scale {scale:g}: {w} workers / 1 worker = {r['rows_per_s'] / by_w[1]['rows_per_s']:.2f}x")
+    if len(single) > 1:
+        print(f"peak RSS, one worker: scale {single[-1]['scale']:g} / scale {single[0]['scale']:g} = "
+              f"{single[-1]['peak_rss_mb'] / single[0]['peak_rss_mb']:.2f}x")
+    Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.json).write_text(json.dumps(results, indent=2))
+    print(f"\nwritten {args.json}")
+
+
+if __name__ == "__main__":
+    main()
