@@ -16,6 +16,7 @@ import errno
 import itertools
 import multiprocessing
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from typing import Any
 
 from sqlalchemy.engine import URL
@@ -78,7 +79,11 @@ def _parallel(
     sim: Simulation, params: Params, units: list[str], workers: int, task: Callable[[str], Any], ordered: bool,
     url: URL | None, schema: str, batch_size: int, connect: bool,
 ) -> Iterator[Any]:
-    """Results of ``task`` over ``units``, from ``workers`` processes, one group at a time."""
+    """Results of ``task`` over ``units``, from ``workers`` processes, one group at a time.
+
+    Callers close it (``contextlib.closing``) so that an error in the consumer terminates the
+    pool at once, instead of leaving it to garbage collection and interpreter exit.
+    """
     global _SIM
     _SIM = sim  # in this process, and inherited by forked workers
     if workers <= 1 or len(units) <= 1:
@@ -104,9 +109,10 @@ def load_database(
 ) -> None:
     """Load ``units`` (those not yet in the ledger) into PostgreSQL or SQLite."""
     if url.get_backend_name() == "postgresql":
-        for unit, counts in _parallel(sim, params, units, workers, _copy_task, False, url, schema, batch_size,
-                                      connect=True):
-            on_unit(unit, counts)
+        with closing(_parallel(sim, params, units, workers, _copy_task, False, url, schema, batch_size,
+                               connect=True)) as results:
+            for unit, counts in results:
+                on_unit(unit, counts)
         return
 
     import sqlite3
@@ -115,13 +121,14 @@ def load_database(
 
     loader = SqliteLoader(url, params)
     try:
-        for unit, chunks in _parallel(sim, params, units, workers, _generate_task, True, None, schema, batch_size,
-                                      connect=False):
-            try:
-                counts = loader.load_unit(unit, chunks)
-            except sqlite3.Error as exc:
-                raise LoadError(f"loading work unit {unit} into {url.database} failed: {exc}") from None
-            on_unit(unit, counts)
+        with closing(_parallel(sim, params, units, workers, _generate_task, True, None, schema, batch_size,
+                               connect=False)) as results:
+            for unit, chunks in results:
+                try:
+                    counts = loader.load_unit(unit, chunks)
+                except sqlite3.Error as exc:
+                    raise LoadError(f"loading work unit {unit} into {url.database} failed: {exc}") from None
+                on_unit(unit, counts)
     finally:
         loader.close()
 
@@ -132,13 +139,14 @@ def write_files(
 ) -> None:
     """Write every unit's chunks through ``sink`` (a :class:`~.files.FileSink`), then make the files visible."""
     try:
-        for unit, chunks in _parallel(sim, params, units, workers, _generate_task, True, None, "", batch_size,
-                                      connect=False):
-            counts = dict.fromkeys(TABLE_ORDER, 0)
-            for chunk in chunks:
-                sink.write(chunk)
-                counts[chunk.table] += len(chunk.rows)
-            on_unit(unit, counts)
+        with closing(_parallel(sim, params, units, workers, _generate_task, True, None, "", batch_size,
+                               connect=False)) as results:
+            for unit, chunks in results:
+                counts = dict.fromkeys(TABLE_ORDER, 0)
+                for chunk in chunks:
+                    sink.write(chunk)
+                    counts[chunk.table] += len(chunk.rows)
+                on_unit(unit, counts)
         sink.commit()
     except OSError as exc:
         sink.abort()
