@@ -29,9 +29,17 @@ def load_plain(engine: Engine, chunks: Iterable[Chunk], schema: str | None = Non
     """Insert every chunk in one transaction; returns rows per table."""
     counts: dict[str, int] = {}
     statements: dict[str, str] = {}
+    postgres = engine.dialect.name == "postgresql"
     with engine.begin() as conn:
         for chunk in chunks:
             sql = statements.setdefault(chunk.table, insert_sql(engine, chunk.table, schema))
-            conn.exec_driver_sql(sql, chunk.rows)
+            if postgres:  # one multi-row INSERT per page instead of one statement per row
+                from psycopg2.extras import execute_values
+
+                head = sql[: sql.index(" VALUES ")] + " VALUES %s"
+                with conn.connection.cursor() as cursor:
+                    execute_values(cursor, head, chunk.rows, page_size=1000)
+            else:
+                conn.exec_driver_sql(sql, chunk.rows)
             counts[chunk.table] = counts.get(chunk.table, 0) + len(chunk.rows)
     return counts
