@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import psycopg2
 from sqlalchemy import Connection, Engine, inspect, select, text
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import URL
@@ -249,16 +250,22 @@ def _refuse_other_data(conn: Connection, schema: str, params: Params, end_date_g
     return done
 
 
-def prepare_database(url: URL, schema: str, params: Params, do_reset: bool, end_date_given: bool) -> Prepared:
-    """Connect, migrate or check, refuse other data (or reset), create partitions; see the module docstring."""
+def prepare_database(url: URL, schema: str, params: Params, do_reset: bool, end_date_given: bool,
+                     under_lock: Callable[[bool], None] | None = None) -> Prepared:
+    """Connect, migrate or check, refuse other data (or reset), create partitions; see the module docstring.
+
+    ``under_lock(fresh)`` runs last while the schema is still locked against concurrent runs
+    (``fresh``: no row of the tables is there yet).
+    """
     engine = make_engine(url, schema)
     try:
-        return _prepare(engine, url, schema, params, do_reset, end_date_given)
+        return _prepare(engine, url, schema, params, do_reset, end_date_given, under_lock)
     finally:
         engine.dispose()
 
 
-def _prepare(engine: Engine, url: URL, schema: str, params: Params, do_reset: bool, end_date_given: bool) -> Prepared:
+def _prepare(engine: Engine, url: URL, schema: str, params: Params, do_reset: bool, end_date_given: bool,
+             under_lock: Callable[[bool], None] | None) -> Prepared:
     postgres = url.get_backend_name() == "postgresql"
     where = f"schema {schema!r} of {shown(url)}" if postgres else f"{url.database}"
     try:
@@ -293,7 +300,9 @@ def _prepare(engine: Engine, url: URL, schema: str, params: Params, do_reset: bo
             prepared.done = _refuse_other_data(conn, schema, params, end_date_given, where)
             if postgres:
                 prepared.partitions = create_partitions(conn, schema, params)
-    except (DBAPIError, SQLAlchemyError) as exc:
+            if under_lock is not None:
+                under_lock(not prepared.done)
+    except (DBAPIError, SQLAlchemyError, psycopg2.Error) as exc:
         raise TargetError(f"cannot prepare {where}: {db_error_reason(exc)}") from None
     finally:
         conn.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+import time
 from typing import IO
 
 from ..cli_options import Options
@@ -69,14 +70,34 @@ def populate(options: Options, out: IO[str] | None = None, err: IO[str] | None =
         estimate = {t: max(1, round(n * share)) for t, n in estimate.items()}
     totals = {t: estimate.get(t, 0) for t in TABLE_ORDER}
 
+    guard = None
     if options.output_dir is None:
         assert options.url is not None
-        prepared = prepare_database(options.url, options.schema, params, options.reset, options.end_date_given)
+        url = options.url
+
+        def claim_indexes(fresh: bool) -> None:
+            nonlocal guard
+            if url.get_backend_name() == "postgresql":
+                from .indexes import IndexGuard
+
+                guard = IndexGuard(url, options.schema, TABLE_ORDER)
+                guard.claim(fresh, sum(totals.values()))
+
+        try:
+            prepared = prepare_database(url, options.schema, params, options.reset, options.end_date_given,
+                                        under_lock=claim_indexes)
+        except BaseException:
+            if guard is not None:
+                guard.close()
+            raise
         todo = [u for u in units if u not in prepared.done]
     else:
         todo = units
 
     progress = Progress(totals, Progress.choose_mode(options.quiet, err), stream=err)
+    if guard is not None and guard.dropped:
+        progress.message(f"dropped {guard.dropped} secondary indexes of the empty tables for the load; "
+                         "they are rebuilt at its end")
     progress.message(f"populating {describe_target(options)}: {len(todo)} of {len(units)} work units to load "
                      f"(end date {params.end_date}, seed {params.seed})")
     progress.skipped_units = len(units) - len(todo)
@@ -99,8 +120,27 @@ def populate(options: Options, out: IO[str] | None = None, err: IO[str] | None =
             load_database(sim, params, todo, options.url, options.schema, options.workers, options.batch_size,
                           on_unit)
         completed = True
+    except KeyboardInterrupt:
+        completed = None  # type: ignore[assignment]  # leave any index rebuild to the next run: it resumes
+        raise
     finally:
-        progress.close(completed)
+        progress.close(bool(completed))
+        if guard is not None:
+            try:
+                if completed is not None and guard.duty:
+                    started = time.monotonic()
+                    progress.message(f"rebuilding {len(guard.duty)} secondary indexes")
+                    try:
+                        n = guard.rebuild()
+                    except Exception as exc:
+                        from ..target import db_error_reason
+                        from . import LoadError
+
+                        raise LoadError(f"rebuilding the secondary indexes failed: {db_error_reason(exc)}; run the "
+                                        "same command again to retry (the loaded rows are kept)") from None
+                    progress.message(f"rebuilt {n} secondary indexes in {time.monotonic() - started:.1f} s")
+            finally:
+                guard.close()
     if not options.quiet:
         print(progress.summary(), file=out)
     return 0

@@ -1,0 +1,102 @@
+"""Secondary indexes dropped around a bulk load into empty tables, and rebuilt exactly as they were.
+
+Maintaining five b-trees and a GIN index per row costs the server more than the COPY itself, so a
+load into empty tables drops them first and rebuilds each from its own ``pg_indexes.indexdef``
+at the end (sorted builds are much cheaper). The definitions are also written into the ledger
+table's comment, so that a run killed before the rebuild leaves the duty to the next run, which
+finds the marker, takes over and rebuilds. A session advisory lock held for the whole run tells
+a live owner of that duty from a dead one, so shards running side by side rebuild once.
+"""
+
+from __future__ import annotations
+
+import json
+
+import psycopg2
+from sqlalchemy.engine import URL
+
+from ..models import LoadLedger
+from .postgres import connect
+
+MARKER = "\n-- bronze-populate: secondary indexes dropped for a bulk load, to be rebuilt: "
+#: Below this many estimated rows, dropping and rebuilding costs more than it saves.
+MIN_ROWS = 200_000
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+class IndexGuard:
+    """Owns (or not) the duty to rebuild a schema's secondary indexes; one per run, PostgreSQL only."""
+
+    def __init__(self, url: URL, schema: str, tables: tuple[str, ...]) -> None:
+        self.conn = connect(url)
+        self.conn.autocommit = True
+        self.schema = schema
+        self.tables = list(tables)
+        self.ledger = f"{_q(schema)}.{_q(LoadLedger.__tablename__)}"
+        self.lock_key = f"bronze_factories.indexes:{schema}"
+        self.duty: list[str] = []
+        self.dropped = 0
+
+    def _comment(self) -> str:
+        with self.conn.cursor() as cur:
+            cur.execute("SELECT obj_description(%s::regclass, 'pg_class')", (self.ledger,))
+            return cur.fetchone()[0] or ""
+
+    def _try_lock(self) -> bool:
+        with self.conn.cursor() as cur:
+            cur.execute("SELECT pg_try_advisory_lock(hashtext(%s))", (self.lock_key,))
+            return bool(cur.fetchone()[0])
+
+    def claim(self, fresh: bool, estimated_rows: int) -> None:
+        """Call under the schema's preparation lock: take over a dead run's rebuild, or drop for a fresh load."""
+        comment = self._comment()
+        if MARKER in comment:
+            if self._try_lock():  # the run that dropped them is gone: its duty is ours
+                self.duty = json.loads(comment.split(MARKER, 1)[1])
+            return
+        if not fresh or estimated_rows < MIN_ROWS or not self._try_lock():
+            return
+        with self.conn.cursor() as cur:
+            cur.execute(
+                "SELECT i.indexname, i.indexdef FROM pg_indexes i "
+                "JOIN pg_namespace n ON n.nspname = i.schemaname "
+                "JOIN pg_class c ON c.relname = i.indexname AND c.relnamespace = n.oid "
+                "WHERE i.schemaname = %s AND i.tablename = ANY(%s) "
+                "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = c.oid) ORDER BY 1",
+                (self.schema, self.tables))
+            found = cur.fetchall()
+            if not found:
+                return
+            defs = [d for _, d in found]
+            cur.execute("BEGIN")
+            cur.execute(f"COMMENT ON TABLE {self.ledger} IS %s", (comment + MARKER + json.dumps(defs),))
+            for name, _ in found:
+                cur.execute(f"DROP INDEX {_q(self.schema)}.{_q(name)}")
+            cur.execute("COMMIT")
+        self.duty = defs
+        self.dropped = len(defs)
+
+    def rebuild(self) -> int:
+        """Re-run the captured definitions and clear the marker, in one transaction; returns how many."""
+        if not self.duty:
+            return 0
+        with self.conn.cursor() as cur:
+            cur.execute("BEGIN")
+            cur.execute("SET LOCAL max_parallel_maintenance_workers = 4")
+            for definition in self.duty:
+                # An index on a partitioned table reads "ON ONLY": re-run that way, it would skip the partitions.
+                cur.execute(definition.replace(" ON ONLY ", " ON ", 1))
+            comment = self._comment().split(MARKER, 1)[0]
+            cur.execute(f"COMMENT ON TABLE {self.ledger} IS %s", (comment or None,))
+            cur.execute("COMMIT")
+        done, self.duty = len(self.duty), []
+        return done
+
+    def close(self) -> None:
+        try:
+            self.conn.close()  # ends the session: releases the advisory lock
+        except psycopg2.Error:
+            pass
