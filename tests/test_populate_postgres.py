@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 from checksums import table_checksums
-from populate_support import SMALL, SMALL_UNITS, bronze_tables, fresh_database, pg_url, query, run_cli
+from populate_support import SMALL, SMALL_UNITS, bronze_tables, fresh_database, pg_url, query, run_cli, start_cli
 from sqlalchemy.engine import URL
 
 from bronze_factories.engine import TABLE_ORDER, Params, Simulation
@@ -84,6 +84,17 @@ def test_union_of_shards_is_the_dataset(pg_server: URL, reference: tuple[URL, di
         assert 0 < sum(n for n, _ in partial.values()) < sum(n for n, _ in reference[1].values())
         load(url, "--shard", "1/3", "--workers", "2")
         load(url, "--shard", "3/3")
+        assert table_checksums(url) == reference[1]
+        check(url)
+
+
+def test_shards_loaded_at_the_same_time_are_the_dataset(pg_server: URL, reference: tuple[URL, dict]) -> None:
+    with fresh_database(pg_server) as url:
+        procs = [start_cli([*SMALL, "--database-url", pg_url(url), "--shard", f"{k}/3", "--workers", "1"])
+                 for k in (1, 2, 3)]
+        for proc in procs:
+            _, err = proc.communicate(timeout=300)
+            assert proc.returncode == 0, err
         assert table_checksums(url) == reference[1]
         check(url)
 

@@ -1,0 +1,77 @@
+"""The CSV text shared by COPY and CSV files, and what a run prints."""
+
+from __future__ import annotations
+
+import io
+
+import psycopg2
+from sqlalchemy.engine import URL
+
+from bronze_factories.loaders.csvtext import CsvStream, csv_text
+from bronze_factories.progress import Progress
+from bronze_factories.testing import psycopg2_dsn
+
+ROWS = [
+    (1, "plain", None, True, '{"a": "x, \\"quoted\\""}'),
+    (2, "", "multi\nline", False, None),
+    (3, " padded ", "", None, "comma,separated"),
+]
+
+
+def test_csv_keeps_null_and_empty_string_apart_through_copy(bronze_database_url: URL) -> None:
+    conn = psycopg2.connect(psycopg2_dsn(bronze_database_url))
+    try:
+        with conn.cursor() as cur:
+            cur.execute("CREATE TEMP TABLE t (id int, a text, b text, c boolean, d text)")
+            cur.copy_expert("COPY t FROM STDIN WITH (FORMAT csv)", CsvStream([ROWS[:1], ROWS[1:]]))
+            cur.execute("SELECT id, a, b, c, d FROM t ORDER BY id")
+            assert cur.fetchall() == [tuple(r) for r in ROWS]
+    finally:
+        conn.close()
+
+
+def test_header_and_line_ends() -> None:
+    text = csv_text(ROWS[:1], header=("id", "a", "b", "c", "d"))
+    assert text == 'id,a,b,c,d\n1,plain,,True,"{""a"": ""x, \\""quoted\\""""}"\n'
+    assert csv_text([(None, "")]) == ',""\n'
+
+
+def test_stream_reads_in_blocks_of_any_size() -> None:
+    batches = [[(i, f"row {i}")] * 50 for i in range(20)]
+    whole = "".join(csv_text(b) for b in batches)
+    stream = CsvStream(batches)
+    parts = []
+    while part := stream.read(7):
+        parts.append(part)
+    assert "".join(parts) == whole and stream.rows == 1000
+
+
+class _Tty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bars_on_a_terminal_and_summary() -> None:
+    tty = _Tty()
+    assert Progress.choose_mode(False, tty) == "bars" and Progress.choose_mode(True, tty) == "quiet"
+    assert Progress.choose_mode(False, io.StringIO()) == "lines"
+    progress = Progress({"raw_customers": 100, "raw_orders": 400}, "bars", stream=tty)
+    progress.add({"raw_customers": 100, "raw_orders": 150})
+    progress.close()
+    out = tty.getvalue()
+    assert "raw_customers" in out and "100/100" in out and "rows/s" in out
+    summary = progress.summary()
+    assert "raw_orders" in summary and "150" in summary and summary.splitlines()[-2].startswith("total")
+
+
+def test_progress_lines_every_few_seconds_and_nothing_when_quiet() -> None:
+    log = io.StringIO()
+    progress = Progress({"raw_customers": 100}, "lines", stream=log, log_every=0.0)
+    progress.add({"raw_customers": 40})
+    assert log.getvalue() == "raw_customers: 40/100 rows (40%), " + log.getvalue().split(", ", 1)[1]
+    quiet = io.StringIO()
+    silent = Progress({"raw_customers": 100}, "quiet", stream=quiet, log_every=0.0)
+    silent.add({"raw_customers": 40})
+    silent.message("hello")
+    silent.close()
+    assert quiet.getvalue() == ""
