@@ -70,28 +70,30 @@ def build_parser() -> argparse.ArgumentParser:
         "simulated store. Every option also reads BRONZE_<OPTION> from the environment (flags win).",
     )
     size = p.add_argument_group("dataset (its identity: same values, same rows)")
-    size.add_argument("--customers", help="customers (default 10000; BRONZE_CUSTOMERS)")
-    size.add_argument("--products", help="products (default 5000; BRONZE_PRODUCTS)")
-    size.add_argument("--orders", help="orders (default 50000; BRONZE_ORDERS)")
-    size.add_argument("--days", help="days of history before --end-date (default 365; BRONZE_DAYS)")
-    size.add_argument("--end-date", help="YYYY-MM-DD, first day after the window (default: today, UTC; BRONZE_END_DATE)")
-    size.add_argument("--seed", help="random seed (default 42; BRONZE_SEED)")
-    size.add_argument("--scale", help="multiply customers, products, orders and sessions (default 1; BRONZE_SCALE)")
-    size.add_argument("--sessions-per-day", help="web sessions per day (default 1000; BRONZE_SESSIONS_PER_DAY)")
+    size.add_argument("--customers", metavar="N", help="customers (default 10000; BRONZE_CUSTOMERS)")
+    size.add_argument("--products", metavar="N", help="products (default 5000; BRONZE_PRODUCTS)")
+    size.add_argument("--orders", metavar="N", help="orders (default 50000; BRONZE_ORDERS)")
+    size.add_argument("--days", metavar="N", help="days of history before --end-date (default 365; BRONZE_DAYS)")
+    size.add_argument("--end-date", metavar="YYYY-MM-DD",
+                      help="first day after the window (default: today, UTC; BRONZE_END_DATE)")
+    size.add_argument("--seed", metavar="N", help="random seed (default 42; BRONZE_SEED)")
+    size.add_argument("--scale", metavar="X",
+                      help="multiply customers, products, orders and sessions (default 1; BRONZE_SCALE)")
+    size.add_argument("--sessions-per-day", metavar="N", help="web sessions per day (default 1000; BRONZE_SESSIONS_PER_DAY)")
     size.add_argument("--events-per-session", metavar="MIN-MAX",
                       help="clickstream events per session (default 5-30; BRONZE_EVENTS_PER_SESSION)")
-    size.add_argument("--warehouses", help="warehouses (default 5; BRONZE_WAREHOUSES)")
+    size.add_argument("--warehouses", metavar="N", help="warehouses (default 5; BRONZE_WAREHOUSES)")
     where = p.add_argument_group("target (default: SQLite file bronze.db in the working directory)")
-    where.add_argument("--database-url", help="postgresql://user:password@host:port/db or sqlite:///file.db "
+    where.add_argument("--database-url", metavar="URL", help="postgresql://user:password@host:port/db or sqlite:///file.db "
                        "(BRONZE_DATABASE_URL)")
-    where.add_argument("--schema", help="target schema (default bronze; BRONZE_SCHEMA)")
-    where.add_argument("--output-dir", help="write files into this directory instead of a database "
+    where.add_argument("--schema", metavar="NAME", help="target schema (default bronze; BRONZE_SCHEMA)")
+    where.add_argument("--output-dir", metavar="DIR", help="write files into this directory instead of a database "
                        "(BRONZE_OUTPUT_DIR)")
-    where.add_argument("--format", help=f"file format with --output-dir: {', '.join(FORMATS)} "
+    where.add_argument("--format", metavar="FORMAT", help=f"file format with --output-dir: {', '.join(FORMATS)} "
                        "(default parquet; BRONZE_FORMAT)")
     run = p.add_argument_group("running")
-    run.add_argument("--workers", help="parallel worker processes (default: CPUs, at most 8; BRONZE_WORKERS)")
-    run.add_argument("--batch-size", help=f"rows per chunk (default {DEFAULT_BATCH_SIZE}; BRONZE_BATCH_SIZE)")
+    run.add_argument("--workers", metavar="N", help="parallel worker processes (default: CPUs, at most 8; BRONZE_WORKERS)")
+    run.add_argument("--batch-size", metavar="N", help=f"rows per chunk (default {DEFAULT_BATCH_SIZE}; BRONZE_BATCH_SIZE)")
     run.add_argument("--shard", metavar="K/N", help="load only the K-th of N disjoint parts (BRONZE_SHARD)")
     run.add_argument("--plan", action="store_true", default=None, help="print the sizing table and exit")
     run.add_argument("--quiet", action="store_true", default=None, help="print errors only (BRONZE_QUIET)")
