@@ -257,7 +257,9 @@ def prepare_database(url: URL, schema: str, params: Params, do_reset: bool, end_
     ``under_lock(fresh)`` runs last while the schema is still locked against concurrent runs
     (``fresh``: no row of the tables is there yet).
     """
-    engine = make_engine(url, schema)
+    # A server that does not answer (firewalled host) must fail in seconds, not after the OS TCP timeout.
+    extra = {"connect_args": {"connect_timeout": 10}} if url.get_backend_name() == "postgresql" else {}
+    engine = make_engine(url, schema, **extra)
     try:
         return _prepare(engine, url, schema, params, do_reset, end_date_given, under_lock)
     finally:
