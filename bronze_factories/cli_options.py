@@ -47,6 +47,7 @@ class Options:
     reset: bool
     debug: bool
     end_date_given: bool
+    summary_json: Path | None = None
 
     @property
     def target_kind(self) -> str:
@@ -97,6 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--shard", metavar="K/N", help="load only the K-th of N disjoint parts (BRONZE_SHARD)")
     run.add_argument("--plan", action="store_true", default=None, help="print the sizing table and exit")
     run.add_argument("--quiet", action="store_true", default=None, help="print errors only (BRONZE_QUIET)")
+    run.add_argument("--summary-json", metavar="FILE",
+                     help="also write the summary (rows and seconds per table) as JSON, for scripts and benchmarks")
     run.add_argument("--reset", action="store_true", default=None,
                      help="empty the seven tables and the load ledger first (BRONZE_RESET)")
     run.add_argument("--debug", action="store_true", default=None, help="tracebacks on errors (BRONZE_DEBUG)")
@@ -243,6 +246,7 @@ def parse(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = Non
         shard=r("shard", _shard, None), workers=workers,
         batch_size=r("batch_size", _positive_int, DEFAULT_BATCH_SIZE),
         plan=bool(r("plan", _flag, False)), quiet=bool(r("quiet", _flag, False)),
+        summary_json=r("summary_json", Path, None),
         reset=bool(r("reset", _flag, False)), debug=bool(r("debug", _flag, False)),
         end_date_given=end_date_given,
     )

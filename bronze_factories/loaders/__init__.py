@@ -46,7 +46,8 @@ def _init_worker(params: Params, url: URL | None, schema: str, batch_size: int, 
     _TARGET = (url, schema, params) if connect and url is not None else None
 
 
-def _copy_task(unit: str) -> tuple[str, dict[str, int] | None]:
+def _copy_task(unit: str) -> tuple[str, dict[str, int] | None, dict[str, float]]:
+    """Load one unit; also the COPY seconds per table it took (for the summary)."""
     global _LOADER
     assert _SIM is not None and _TARGET is not None
     try:
@@ -54,7 +55,9 @@ def _copy_task(unit: str) -> tuple[str, dict[str, int] | None]:
             from .postgres import PostgresLoader
 
             _LOADER = PostgresLoader(*_TARGET)
-        return unit, _LOADER.load_unit(unit, _SIM.generate_unit(unit, _BATCH))
+        before = dict(_LOADER.busy)
+        counts = _LOADER.load_unit(unit, _SIM.generate_unit(unit, _BATCH))
+        return unit, counts, {t: s - before[t] for t, s in _LOADER.busy.items()}
     except Exception as exc:  # errors cross the process boundary as text
         raise LoadError(_describe(unit, exc)) from None
 
@@ -105,14 +108,20 @@ def _parallel(
 
 def load_database(
     sim: Simulation, params: Params, units: list[str], url: URL, schema: str, workers: int, batch_size: int,
-    on_unit: Callable[[str, dict[str, int] | None], None],
+    on_unit: Callable[[str, dict[str, int] | None], None], busy: dict[str, float] | None = None,
 ) -> None:
-    """Load ``units`` (those not yet in the ledger) into PostgreSQL or SQLite."""
+    """Load ``units`` (those not yet in the ledger) into PostgreSQL or SQLite.
+
+    ``busy`` (if given) accumulates the seconds spent in COPY per table, summed over workers.
+    """
     if url.get_backend_name() == "postgresql":
         with closing(_parallel(sim, params, units, workers, _copy_task, False, url, schema, batch_size,
                                connect=True)) as results:
-            for unit, counts in results:
+            for unit, counts, seconds in results:
                 on_unit(unit, counts)
+                if busy is not None:
+                    for table, s in seconds.items():
+                        busy[table] = busy.get(table, 0.0) + s
         return
 
     import sqlite3

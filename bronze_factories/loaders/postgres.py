@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import time
 from collections.abc import Iterable
 
 import psycopg2
@@ -44,6 +45,8 @@ class PostgresLoader:
 
     def __init__(self, url: URL, schema: str, params: Params) -> None:
         self.conn = connect(url)
+        #: Seconds spent in COPY per table (generating the rows it pulls included), since creation.
+        self.busy = dict.fromkeys(TABLE_ORDER, 0.0)
         self.schema = schema
         self.key = params.key()
         self.identity = json.dumps(params.identity(), sort_keys=True)
@@ -72,7 +75,9 @@ class PostgresLoader:
             with self.conn.cursor() as cur:
                 for table, group in itertools.groupby(chunks, key=lambda c: c.table):
                     stream = CsvStream(c.rows for c in group)
+                    started = time.perf_counter()
                     cur.copy_expert(self.copy_sql[table], stream, size=COPY_READ_SIZE)
+                    self.busy[table] += time.perf_counter() - started
                     counts[table] += stream.rows
                 cur.execute(self.ledger_sql, (self.key, unit, self.identity, json.dumps(counts)))
             self.conn.commit()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sys
 import time
 from typing import IO
@@ -108,6 +109,8 @@ def populate(options: Options, out: IO[str] | None = None, err: IO[str] | None =
         else:
             progress.add(counts)
 
+    busy: dict[str, float] = {}
+    rebuild_seconds = 0.0
     completed = False
     try:
         if options.output_dir is not None:
@@ -118,7 +121,7 @@ def populate(options: Options, out: IO[str] | None = None, err: IO[str] | None =
         else:
             assert options.url is not None
             load_database(sim, params, todo, options.url, options.schema, options.workers, options.batch_size,
-                          on_unit)
+                          on_unit, busy)
         completed = True
     except KeyboardInterrupt:
         completed = None  # type: ignore[assignment]  # leave any index rebuild to the next run: it resumes
@@ -138,9 +141,17 @@ def populate(options: Options, out: IO[str] | None = None, err: IO[str] | None =
 
                         raise LoadError(f"rebuilding the secondary indexes failed: {db_error_reason(exc)}; run the "
                                         "same command again to retry (the loaded rows are kept)") from None
-                    progress.message(f"rebuilt {n} secondary indexes in {time.monotonic() - started:.1f} s")
+                    rebuild_seconds = time.monotonic() - started
+                    progress.message(f"rebuilt {n} secondary indexes in {rebuild_seconds:.1f} s")
             finally:
                 guard.close()
     if not options.quiet:
         print(progress.summary(), file=out)
+    if options.summary_json is not None:
+        summary = {
+            "params": params.identity(), "workers": options.workers, "batch_size": options.batch_size,
+            "seconds": time.monotonic() - progress.started, "index_rebuild_seconds": rebuild_seconds,
+            "tables": {t: {"rows": progress.rows.get(t, 0), "copy_seconds": busy.get(t)} for t in TABLE_ORDER},
+        }
+        options.summary_json.write_text(json.dumps(summary, indent=2))
     return 0
