@@ -77,6 +77,7 @@ def test_create_persists_a_contract_valid_row(bronze_session, factory_class, mod
 def mixed_graph() -> None:
     """Every factory, every status, overrides and traits: the mix a real test suite would make."""
     regular = CustomerFactory()
+    crowd = CustomerFactory.create_batch(10)  # bulk-written customers are parents like any other
     books = ProductFactory(category="Books")
     shirt = ProductFactory(category="Clothing")
     for status in v.ORDER_STATUSES:
@@ -98,6 +99,9 @@ def mixed_graph() -> None:
     ReviewFactory(customer=regular, product=shirt, rating=3)
     OrderFactory.create_batch(15)
     ReviewFactory.create_batch(5)
+    OrderFactory(customer=crowd[0], products=[books])
+    ReviewFactory(customer_id=crowd[1].customer_id)
+    WebSessionFactory(customer=crowd[2], products=[shirt])
 
 
 @pytest.mark.parametrize("seed", [1, 7, 42, 2024])

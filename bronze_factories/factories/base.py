@@ -14,9 +14,11 @@ that ``OrderFactory(customer_id=...)`` reuses a parent without a query when it c
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
 import random
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -27,11 +29,13 @@ import factory.random
 from factory import enums
 from factory.alchemy import SQLAlchemyModelFactory
 from factory.declarations import BaseDeclaration, PostGenerationDeclaration
-from sqlalchemy import event, select
-from sqlalchemy.orm import Session
+from sqlalchemy import JSON, Connection, Table, event, insert, select
+from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.attributes import instance_dict
 
 from ..engine.params import Params
 from ..faker_provider import BronzeProvider
+from ..loaders.csvtext import csv_text
 from ..models import Base, RawClickstream, RawInventory, RawOrder, RawReview
 from ..vocabulary import SOURCE_SYSTEM
 
@@ -236,6 +240,47 @@ def fetch(session: Session, model: type[T], key: str) -> T | None:
         with session.no_autoflush:
             obj = session.scalars(select(model).where(column == key).limit(1)).first()
     return obj
+
+
+def write_rows(session: Session, model: type[T], rows: list[dict[str, Any]]) -> list[T]:
+    """Write rows in bulk (one ``COPY`` on PostgreSQL, else multi-row INSERTs) as persistent objects of ``session``.
+
+    The objects end up as if a flush had written them (in the identity map, no pending changes,
+    server defaults loaded on first access) and the registry knows them, for parent reuse. Their
+    values are set the way a query sets a loaded row's (straight into the instance dict, no change
+    events): a fifth of the cost of the constructor, which records history only to discard it.
+    """
+    connection = session.connection()
+    if rows and connection.dialect.driver == "psycopg2":
+        copy_rows(connection, model.__table__, rows)
+    elif rows:
+        connection.execute(insert(model.__table__), rows)
+    objs = []
+    for row in rows:
+        obj = model()
+        instance_dict(obj).update(row)
+        make_transient_to_detached(obj)
+        session.add(obj)
+        remember(session, obj)
+        objs.append(obj)
+    return objs
+
+
+def copy_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """``COPY table FROM STDIN`` in the connection's transaction (psycopg2).
+
+    Why not INSERT: PostgreSQL takes ~35 µs a row to parse and plan 1,000-row VALUES lists and
+    ~15 µs to read the same rows as CSV; for 10,000 customers that is half of ``create_batch``.
+    """
+    columns = list(rows[0])
+    json_columns = {c.key for c in table.c if isinstance(c.type, JSON)}
+    schema = (connection.get_execution_options().get("schema_translate_map") or {}).get(table.schema, table.schema)
+    quote = connection.dialect.identifier_preparer.quote
+    target = f"{quote(schema)}.{quote(table.name)}" if schema else quote(table.name)
+    text = csv_text([[json.dumps(row[c]) if c in json_columns else row[c] for c in columns] for row in rows])
+    with closing(connection.connection.dbapi_connection.cursor()) as cursor:
+        cursor.copy_expert(f"COPY {target} ({', '.join(map(quote, columns))}) FROM STDIN WITH (FORMAT csv)",
+                           io.StringIO(text))
 
 
 # --- binding ----------------------------------------------------------------------------------
