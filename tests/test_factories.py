@@ -262,6 +262,16 @@ def test_faker_provider_is_registered_for_user_factories():
         category = factory.Faker("bronze_category")
         device = factory.Faker("bronze_device")
 
+        first_name = factory.Faker("bronze_first_name")
+        phone = factory.Faker("bronze_phone")
+        address = factory.Faker("bronze_address")
+
+    import re
+
     row = MyProduct()
     assert row["category"] in v.CATEGORY_BY_NAME
     assert (row["device"]["device_type"] != "desktop") == row["device"]["is_mobile"]
+    assert row["first_name"].isalpha() and re.fullmatch(r"\(\d{3}\) \d{3}-\d{4}", row["phone"])
+    city = next(c for c in v.CITIES if c.city == row["address"]["city"])
+    assert row["address"]["state"] == city.state and row["address"]["postal_code"].startswith(city.postal_prefix)
+    assert re.fullmatch(r"\d+ [A-Za-z' -]+", row["address"]["street"])
