@@ -1,4 +1,4 @@
-"""The CSV text shared by COPY and CSV files, and what a run prints."""
+"""The CSV text of files, the COPY text of loads, and what a run prints."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import io
 import psycopg2
 from sqlalchemy.engine import URL
 
-from bronze_factories.loaders.csvtext import CsvStream, csv_text
+from bronze_factories.loaders.copytext import TextStream, copy_text
+from bronze_factories.loaders.csvtext import csv_text
 from bronze_factories.progress import Progress
 from bronze_factories.testing import psycopg2_dsn
 
@@ -23,11 +24,28 @@ def test_csv_keeps_null_and_empty_string_apart_through_copy(bronze_database_url:
     try:
         with conn.cursor() as cur:
             cur.execute("CREATE TEMP TABLE t (id int, a text, b text, c boolean, d text)")
-            cur.copy_expert("COPY t FROM STDIN WITH (FORMAT csv)", CsvStream([ROWS[:1], ROWS[1:]]))
+            cur.copy_expert("COPY t FROM STDIN WITH (FORMAT csv)", TextStream([ROWS[:1], ROWS[1:]], csv_text))
             cur.execute("SELECT id, a, b, c, d FROM t ORDER BY id")
             assert cur.fetchall() == [tuple(r) for r in ROWS]
     finally:
         conn.close()
+
+
+def test_copy_text_round_trips_nulls_escapes_and_types(bronze_database_url: URL) -> None:
+    """The text format populate's COPY uses: NULL vs empty, tabs, newlines, backslashes, bools, ints."""
+    rows = [*ROWS, (4, "tab\there", "back\\slash \\N", False, "cr\r")]
+    conn = psycopg2.connect(psycopg2_dsn(bronze_database_url))
+    try:
+        with conn.cursor() as cur:
+            cur.execute("CREATE TEMP TABLE t (id int, a text, b text, c boolean, d text)")
+            kinds = ("int", "str", "str", "bool", "str")
+            stream = TextStream([rows[:2], rows[2:]], lambda batch: copy_text(batch, kinds))
+            cur.copy_expert("COPY t FROM STDIN WITH (FORMAT text)", stream)
+            cur.execute("SELECT id, a, b, c, d FROM t ORDER BY id")
+            assert cur.fetchall() == [tuple(r) for r in rows]
+    finally:
+        conn.close()
+    assert copy_text([(1, None, True)], ("int", "str", "bool")) == "1\t\\N\tt\n"
 
 
 def test_header_and_line_ends() -> None:
@@ -39,7 +57,7 @@ def test_header_and_line_ends() -> None:
 def test_stream_reads_in_blocks_of_any_size() -> None:
     batches = [[(i, f"row {i}")] * 50 for i in range(20)]
     whole = "".join(csv_text(b) for b in batches)
-    stream = CsvStream(batches)
+    stream = TextStream(batches, csv_text)
     parts = []
     while part := stream.read(7):
         parts.append(part)

@@ -1,17 +1,18 @@
-"""The one place rows become CSV text, for ``COPY ... FROM STDIN`` and for ``--format csv`` files alike.
+"""The one place rows become CSV text: ``--format csv`` files (and the factories' small COPYs).
 
-Sharing it is what lets ``psql \\copy ... with (format csv, header true)`` load our CSV files
-into the same rows as populate's own COPY. PostgreSQL's CSV format reads an unquoted empty field
-as NULL and a quoted one (``""``) as the empty string, so the writer must keep ``None`` and ``''``
-apart. Python 3.12's ``csv.QUOTE_NOTNULL`` does exactly that in C; on older Pythons rows that
-hold an empty string (rare) are written by a small Python fallback, the rest still in C.
+The files must load with ``psql \\copy ... with (format csv, header true)`` into the same rows as
+populate's own COPY (which uses the faster text format, see :mod:`.copytext`). PostgreSQL's CSV
+format reads an unquoted empty field as NULL and a quoted one (``""``) as the empty string, so the
+writer must keep ``None`` and ``''`` apart. Python 3.12's ``csv.QUOTE_NOTNULL`` does exactly that
+in C; on older Pythons rows that hold an empty string (rare) are written by a small Python
+fallback, the rest still in C.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 _NOTNULL = getattr(csv, "QUOTE_NOTNULL", None)
 
@@ -50,35 +51,3 @@ def csv_text(rows: Sequence[Sequence[object]], header: Sequence[str] | None = No
             run.append(row)
     writer.writerows(run)
     return buf.getvalue()
-
-
-class CsvStream(io.RawIOBase):
-    """A read-only text stream over row batches, for ``cursor.copy_expert``: CSV is made batch by batch
-    as COPY pulls, so neither a temporary file nor a whole table ever sits in memory."""
-
-    def __init__(self, batches: Iterable[Sequence[Sequence[object]]]) -> None:
-        self._batches = iter(batches)
-        self._text = ""
-        self._pos = 0
-        self.rows = 0
-
-    def readable(self) -> bool:
-        return True
-
-    def read(self, size: int = -1) -> str:  # type: ignore[override]
-        # An offset into the current batch's text rather than slicing off the rest: O(n), not O(n^2).
-        while self._pos >= len(self._text):
-            batch = next(self._batches, None)
-            if batch is None:
-                return ""
-            self.rows += len(batch)
-            self._text, self._pos = csv_text(batch), 0
-        if size < 0:
-            out = self._text[self._pos:]
-        else:
-            out = self._text[self._pos:self._pos + size]
-        self._pos += len(out)
-        return out
-
-    def readline(self, size: int = -1) -> str:  # type: ignore[override]
-        raise io.UnsupportedOperation("CsvStream is read in blocks")

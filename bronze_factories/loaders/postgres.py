@@ -1,7 +1,7 @@
-"""PostgreSQL loading with ``COPY ... FROM STDIN WITH (FORMAT csv)``, one work unit per transaction.
+"""PostgreSQL loading with ``COPY ... FROM STDIN WITH (FORMAT text)``, one work unit per transaction.
 
 Each process has its own connection and COPYs what it generates: the CSV text is made chunk by
-chunk while COPY pulls it (:class:`~bronze_factories.loaders.csvtext.CsvStream`), so the only
+chunk while COPY pulls it (:class:`~bronze_factories.loaders.copytext.TextStream`), so the only
 buffer is one chunk. The unit's ledger row is written in the same transaction as its rows, which
 is what makes a killed run resumable without duplicates or holes.
 """
@@ -19,7 +19,7 @@ from sqlalchemy.engine import URL
 
 from ..engine import COLUMNS, TABLE_ORDER, Chunk, Params
 from ..models import LoadLedger
-from .csvtext import CsvStream
+from .copytext import KINDS, TextStream, copy_text
 
 #: Bytes COPY pulls per read: large enough that the Python side is not the bottleneck.
 COPY_READ_SIZE = 1 << 20
@@ -51,7 +51,7 @@ class PostgresLoader:
         self.key = params.key()
         self.identity = json.dumps(params.identity(), sort_keys=True)
         self.copy_sql = {
-            t: f"COPY {_quote(schema)}.{_quote(t)} ({', '.join(map(_quote, COLUMNS[t]))}) FROM STDIN WITH (FORMAT csv)"
+            t: f"COPY {_quote(schema)}.{_quote(t)} ({', '.join(map(_quote, COLUMNS[t]))}) FROM STDIN WITH (FORMAT text)"
             for t in COLUMNS
         }
         self.ledger_sql = (
@@ -74,7 +74,8 @@ class PostgresLoader:
         try:
             with self.conn.cursor() as cur:
                 for table, group in itertools.groupby(chunks, key=lambda c: c.table):
-                    stream = CsvStream(c.rows for c in group)
+                    kinds = KINDS[table]
+                    stream = TextStream((c.rows for c in group), lambda rows, k=kinds: copy_text(rows, k))
                     started = time.perf_counter()
                     cur.copy_expert(self.copy_sql[table], stream, size=COPY_READ_SIZE)
                     self.busy[table] += time.perf_counter() - started
