@@ -11,6 +11,7 @@ a live owner of that duty from a dead one, so shards running side by side rebuil
 from __future__ import annotations
 
 import json
+import threading
 
 import psycopg2
 from sqlalchemy.engine import URL
@@ -31,14 +32,19 @@ class IndexGuard:
     """Owns (or not) the duty to rebuild a schema's secondary indexes; one per run, PostgreSQL only."""
 
     def __init__(self, url: URL, schema: str, tables: tuple[str, ...]) -> None:
-        self.conn = connect(url)
-        self.conn.autocommit = True
+        self.url = url
+        self.conn = self._connect()
         self.schema = schema
         self.tables = list(tables)
         self.ledger = f"{_q(schema)}.{_q(LoadLedger.__tablename__)}"
         self.lock_key = f"bronze_factories.indexes:{schema}"
         self.duty: list[str] = []
         self.dropped = 0
+
+    def _connect(self) -> psycopg2.extensions.connection:
+        conn = connect(self.url)
+        conn.autocommit = True
+        return conn
 
     def _comment(self) -> str:
         with self.conn.cursor() as cur:
@@ -79,21 +85,57 @@ class IndexGuard:
         self.duty = defs
         self.dropped = len(defs)
 
-    def rebuild(self) -> int:
-        """Re-run the captured definitions and clear the marker, in one transaction; returns how many."""
+    def rebuild(self, streams: int = 2) -> int:
+        """Re-run the captured definitions over ``streams`` connections, then clear the marker; returns how many.
+
+        Builds of different indexes run side by side (the server sorts one while it reads
+        another table), largest tables first. Each definition is made idempotent
+        (``IF NOT EXISTS``), so a run killed halfway leaves a duty the next run can finish.
+        """
         if not self.duty:
             return 0
+        pending = sorted(self.duty, key=self._size, reverse=True)
+        connections = [self.conn] + [self._connect() for _ in range(max(0, min(streams, len(pending)) - 1))]
+        lock = threading.Lock()
+        errors: list[BaseException] = []
+
+        def work(conn: psycopg2.extensions.connection) -> None:
+            with conn.cursor() as cur:
+                cur.execute("SET max_parallel_maintenance_workers = 2")
+                while not errors:
+                    with lock:
+                        if not pending:
+                            return
+                        definition = pending.pop(0)
+                    try:
+                        # An index on a partitioned table reads "ON ONLY": re-run that way, it would skip the partitions.
+                        cur.execute(definition.replace(" ON ONLY ", " ON ", 1)
+                                    .replace("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1))
+                    except BaseException as exc:
+                        errors.append(exc)
+
+        threads = [threading.Thread(target=work, args=(c,)) for c in connections]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        for extra in connections[1:]:
+            extra.close()
+        if errors:
+            raise errors[0]
         with self.conn.cursor() as cur:
-            cur.execute("BEGIN")
-            cur.execute("SET LOCAL max_parallel_maintenance_workers = 4")
-            for definition in self.duty:
-                # An index on a partitioned table reads "ON ONLY": re-run that way, it would skip the partitions.
-                cur.execute(definition.replace(" ON ONLY ", " ON ", 1))
             comment = self._comment().split(MARKER, 1)[0]
             cur.execute(f"COMMENT ON TABLE {self.ledger} IS %s", (comment or None,))
-            cur.execute("COMMIT")
         done, self.duty = len(self.duty), []
         return done
+
+    def _size(self, definition: str) -> int:
+        """Bytes of the table (and its partitions) the index covers, to start with the longest builds."""
+        table = definition.split(" ON ", 1)[1].replace("ONLY ", "", 1).split(" USING ", 1)[0].strip()
+        with self.conn.cursor() as cur:
+            cur.execute("SELECT coalesce(sum(pg_relation_size(oid)), 0) FROM pg_class WHERE oid = %s::regclass "
+                        "OR oid IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = %s::regclass)", (table, table))
+            return int(cur.fetchone()[0])
 
     def close(self) -> None:
         try:
