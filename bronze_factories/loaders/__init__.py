@@ -15,6 +15,7 @@ from __future__ import annotations
 import errno
 import itertools
 import multiprocessing
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from typing import Any
@@ -102,8 +103,18 @@ def _parallel(
     ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
     with ctx.Pool(workers, initializer=_init_worker, initargs=(params, url, schema, batch_size, connect)) as pool:
         for group in unit_groups(units):
-            mapper = pool.imap if ordered else pool.imap_unordered
-            yield from mapper(task, group, chunksize=1)
+            if not ordered:
+                yield from pool.imap_unordered(task, group, chunksize=1)
+                continue
+            # In order, with at most two units per worker in flight: a slower consumer (a file
+            # writer) holds workers back instead of letting generated chunks pile up in memory.
+            pending: deque = deque()
+            for unit in group:
+                pending.append(pool.apply_async(task, (unit,)))
+                if len(pending) >= 2 * workers:
+                    yield pending.popleft().get()
+            while pending:
+                yield pending.popleft().get()
 
 
 def load_database(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import resource
 import sys
 import time
 from typing import IO
@@ -152,6 +153,9 @@ def populate(options: Options, out: IO[str] | None = None, err: IO[str] | None =
             "params": params.identity(), "workers": options.workers, "batch_size": options.batch_size,
             "seconds": time.monotonic() - progress.started, "index_rebuild_seconds": rebuild_seconds,
             "tables": {t: {"rows": progress.rows.get(t, 0), "copy_seconds": busy.get(t)} for t in TABLE_ORDER},
+            # Linux reports KiB: the main process, and the largest of its (finished) worker processes.
+            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "peak_rss_worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
         }
         options.summary_json.write_text(json.dumps(summary, indent=2))
     return 0
