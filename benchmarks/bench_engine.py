@@ -4,7 +4,7 @@ Prints rows/s per table and in total, with one worker and with two, and the peak
 generating processes, at scale 1 and scale 5. Each configuration runs in a fresh process so
 its peak memory is its own.
 
-    python benchmarks/bench_engine.py                      # default dataset, scales 1 and 5
+    python benchmarks/bench_engine.py                      # default dataset at scales 0.1 to 5
     python benchmarks/bench_engine.py --scales 1 --workers 1 --json out.json
 """
 
@@ -49,7 +49,7 @@ def run_one(scale: float, workers: int, end_date: str) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--scales", default="1,5")
+    ap.add_argument("--scales", default="0.1,0.5,1,2,5")
     ap.add_argument("--workers", default="1,2")
     ap.add_argument("--end-date", default="2026-01-01")
     ap.add_argument("--json", default="benchmarks/results/engine.json")
@@ -83,9 +83,16 @@ def main() -> None:
             for w, r in sorted(by_w.items()):
                 if w > 1:
                     print(f"scale {scale:g}: {w} workers / 1 worker = {r['rows_per_s'] / by_w[1]['rows_per_s']:.2f}x")
-    if len(single) > 1:
-        print(f"peak RSS, one worker: scale {single[-1]['scale']:g} / scale {single[0]['scale']:g} = "
-              f"{single[-1]['peak_rss_mb'] / single[0]['peak_rss_mb']:.2f}x")
+    print("\ntime per row, one worker:")
+    for r in single:
+        per_row = 1e6 * r["wall_s"] / r["total_rows"]
+        print(f"  scale {r['scale']:g}: {per_row:.2f} us/row, peak RSS {r['peak_rss_mb']:.0f} MB")
+    flat = [1e6 * r["wall_s"] / r["total_rows"] for r in single if 0.1 <= r["scale"] <= 2]
+    if len(flat) > 1:
+        print(f"  slowest / fastest per row over scales 0.1-2: {max(flat) / min(flat):.2f}x")
+    by_scale = {r["scale"]: r for r in single}
+    if 1.0 in by_scale and 5.0 in by_scale:
+        print(f"  peak RSS scale 5 / scale 1: {by_scale[5.0]['peak_rss_mb'] / by_scale[1.0]['peak_rss_mb']:.2f}x")
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     Path(args.json).write_text(json.dumps(results, indent=2))
     print(f"\nwritten {args.json}")
