@@ -1,15 +1,24 @@
-"""Pools of names, streets, domains and words, built once per run with Faker (seeded).
+"""Pools of names, streets, domains and words, built once per run (seeded) from Faker's en_US data.
 
-The bulk path never calls Faker per row: it draws indices into these pools with numpy.
+The bulk path never calls Faker per row: it draws indices into these pools with numpy. The pools
+are sampled from the data tables of Faker's en_US providers (names weighted by frequency) rather
+than by calling Faker's formatters thousands of times, which would cost a fixed quarter second
+per run: visible at small scales, where time per row should stay flat.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from faker import Faker
+import numpy as np
+from faker.providers.address.en_US import Provider as _Address
+from faker.providers.company.en_US import Provider as _Company
+from faker.providers.lorem.en_US import Provider as _Lorem
+from faker.providers.person.en_US import Provider as _Person
 
-POOL_SIZE = 1000
+from .rng import stream
+
+EMAIL_DOMAINS = ("gmail.com", "yahoo.com", "outlook.com", "icloud.com", "hotmail.com", "proton.me", "aol.com")
 
 
 @dataclass(frozen=True)
@@ -23,25 +32,32 @@ class Pools:
     sentences: tuple[str, ...]
 
 
-def _unique(make, n: int) -> tuple[str, ...]:
-    seen: dict[str, None] = {}
-    for _ in range(n * 4):
-        value = make().replace('"', "").replace("\\", "")
-        seen.setdefault(value, None)
-        if len(seen) == n:
-            break
-    return tuple(seen)
+def _weighted_sample(rng: np.random.Generator, table: dict[str, float], n: int) -> tuple[str, ...]:
+    """``n`` distinct names, common ones more likely (Faker's frequency weights)."""
+    names = np.array(list(table), dtype=object)
+    weights = np.fromiter(table.values(), float)
+    return tuple(rng.choice(names, size=min(n, len(names)), replace=False, p=weights / weights.sum()))
 
 
 def build_pools(seed: int) -> Pools:
-    fake = Faker("en_US")
-    fake.seed_instance(seed)
-    return Pools(
-        first_names=_unique(fake.first_name, 600),
-        last_names=_unique(fake.last_name, POOL_SIZE),
-        streets=_unique(fake.street_address, POOL_SIZE),
-        email_domains=("gmail.com", "yahoo.com", "outlook.com", "icloud.com", "hotmail.com", "proton.me", "aol.com"),
-        words=_unique(fake.word, 400),
-        suppliers=_unique(fake.company, 200),
-        sentences=_unique(lambda: fake.sentence(nb_words=10), 300),
+    rng = stream(seed, "pools")
+    first = _weighted_sample(rng, _Person.first_names, 600)
+    last = _weighted_sample(rng, _Person.last_names, 1000)
+    words = tuple(rng.choice(np.array(_Lorem.word_list, dtype=object), 400, replace=False))
+    suffixes = _Address.street_suffixes
+    streets = tuple(
+        f"{number} {last[i]} {suffixes[j]}"
+        for number, i, j in zip(rng.integers(1, 9999, 1000), rng.integers(0, len(last), 1000),
+                                rng.integers(0, len(suffixes), 1000), strict=True)
     )
+    suppliers = tuple(
+        f"{last[i]} {_Company.company_suffixes[j]}"
+        for i, j in zip(rng.integers(0, len(last), 200), rng.integers(0, len(_Company.company_suffixes), 200),
+                        strict=True)
+    )
+    sentences = tuple(
+        " ".join(words[k] for k in rng.integers(0, len(words), int(n))).capitalize() + "."
+        for n in rng.integers(6, 14, 300)
+    )
+    return Pools(first_names=first, last_names=last, streets=tuple(dict.fromkeys(streets)), email_domains=EMAIL_DOMAINS,
+                 words=words, suppliers=tuple(dict.fromkeys(suppliers)), sentences=sentences)

@@ -135,7 +135,18 @@ _worker_sim: Simulation | None = None
 
 def _worker_init(params: Params) -> None:
     global _worker_sim
-    _worker_sim = Simulation(params)
+    if _worker_sim is None or _worker_sim.params != params.sized():  # forked workers inherit the parent's
+        _worker_sim = Simulation(params)
+
+
+def _pool(sim: Simulation, workers: int):
+    """Worker processes that know the simulation: forked (inheriting it) where the platform allows."""
+    import multiprocessing
+
+    global _worker_sim
+    _worker_sim = sim
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    return multiprocessing.get_context(method).Pool(workers, _worker_init, (sim.params,))
 
 
 def _worker_unit(job: tuple[str, int]) -> list[Chunk]:
@@ -169,9 +180,7 @@ def generate(
         for unit in keys:
             yield from sim.generate_unit(unit, batch_size)
         return
-    import multiprocessing
-
-    with multiprocessing.get_context("spawn").Pool(workers, _worker_init, (params,)) as pool:
+    with _pool(sim, workers) as pool:
         # At most 2 units per worker in flight: memory stays bounded when the consumer is slower.
         pending: deque = deque()
         for unit in keys:
@@ -188,8 +197,6 @@ def count_rows(params: Params, workers: int = 1, batch_size: int = 50_000) -> di
     This is generation alone (what the benchmark measures): each worker formats its units'
     rows and only the counts travel back.
     """
-    import multiprocessing
-
     totals: dict[str, int] = {}
     sim = Simulation(params)
     jobs = [(u, batch_size) for u in sim.units()]
@@ -199,7 +206,7 @@ def count_rows(params: Params, workers: int = 1, batch_size: int = 50_000) -> di
             for t, n in counts.items():
                 totals[t] = totals.get(t, 0) + n
         return totals
-    with multiprocessing.get_context("spawn").Pool(workers, _worker_init, (params,)) as pool:
+    with _pool(sim, workers) as pool:
         for counts in pool.imap_unordered(_worker_count, jobs):
             for t, n in counts.items():
                 totals[t] = totals.get(t, 0) + n
