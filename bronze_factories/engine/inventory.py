@@ -133,10 +133,12 @@ def initial_stock(params: Params, calendar: Calendar, outflow: np.ndarray, lo: i
     )
 
 
-def movement_rows(m: Movements) -> list[tuple]:
-    t_sql, t_iso = sql(m.t).tolist(), iso(m.t).tolist()
+def movement_rows(m: Movements, lo: int = 0, hi: int | None = None) -> list[tuple]:
+    """Rows of movements ``lo``..``hi - 1``."""
+    hi = len(m.inventory_id) if hi is None else min(hi, len(m.inventory_id))
+    t_sql, t_iso = sql(m.t[lo:hi]).tolist(), iso(m.t[lo:hi]).tolist()
     rows = []
-    for j in range(len(m.inventory_id)):
+    for j in range(lo, hi):
         iid = int(m.inventory_id[j])
         pid = product_id(int(m.product[j]))
         wid = V.warehouse_id(int(m.warehouse[j]))
@@ -144,8 +146,8 @@ def movement_rows(m: Movements) -> list[tuple]:
         kind = V.MOVEMENT_TYPES[m.kind[j]]
         raw = (
             f'{{"inventory_id": {iid}, "product_id": "{pid}", "warehouse_id": "{wid}", "quantity": {qty}, '
-            f'"movement_type": "{kind}", "movement_date": "{t_iso[j]}", "reference_number": "{m.reference[j]}", '
+            f'"movement_type": "{kind}", "movement_date": "{t_iso[j - lo]}", "reference_number": "{m.reference[j]}", '
             f'"reason": "{m.reason[j]}"}}'
         )
-        rows.append((iid, pid, wid, qty, kind, t_sql[j], m.reference[j], V.SOURCE_SYSTEM, raw))
+        rows.append((iid, pid, wid, qty, kind, t_sql[j - lo], m.reference[j], V.SOURCE_SYSTEM, raw))
     return rows

@@ -16,8 +16,11 @@ from .. import vocabulary as V
 from .catalog import ProductState
 from .customers import CustomerState
 from .demand import Calendar, times_of_day
+from .ids import customer_id, order_id, product_id
 from .params import Params
+from .pools import Pools
 from .rng import pick, stream
+from .timefmt import iso, sql
 
 DAY = 86_400
 HOUR = 3_600
@@ -198,17 +201,16 @@ def _ts(seconds: int, iso_of: dict[int, str]) -> str:
     return "null" if seconds == NONE else f'"{iso_of[seconds]}"'
 
 
-def order_rows(batch: DayOrders, customers: CustomerState, pools, session_ids: list[str]) -> list[tuple]:
-    """Rows of ``raw_orders`` for a day's ledger; ``session_ids[k]`` is the session order ``k`` was placed in."""
-    from .ids import customer_id, order_id, product_id
-    from .timefmt import iso, sql
-
+def order_rows(
+    batch: DayOrders, customers: CustomerState, pools: Pools, session_ids: list[str], lo: int = 0, hi: int | None = None,
+) -> list[tuple]:
+    """Rows of ``raw_orders`` ``lo``..``hi - 1`` of a day's ledger; ``session_ids[k]`` is where order ``k`` was placed."""
     stamps = np.concatenate([batch.t, batch.shipped_at, batch.delivered_at, batch.returned_at, batch.cancelled_at])
     stamps = np.unique(stamps[stamps != NONE])
     iso_of = dict(zip(stamps.tolist(), iso(stamps).tolist(), strict=True))
     order_sql = sql(batch.t).tolist()
     rows = []
-    for k in range(len(batch)):
+    for k in range(lo, len(batch) if hi is None else min(hi, len(batch))):
         oid = order_id(int(batch.index[k]))
         cid = customer_id(int(batch.customer[k]))
         status = V.ORDER_STATUSES[batch.status[k]]

@@ -102,11 +102,14 @@ class Simulation:
             orders = self._orders(n)
             for table, rows in day_web(p, self.calendar, self.customers, self.products, self.pools, n, orders):
                 yield from _chunks(table, unit, rows, batch_size)
+            # Orders and movements are formatted in pieces too: a busy day at a large scale stays small.
             session_ids = purchase_session_ids(self.calendar, orders)
-            yield from _chunks("raw_orders", unit, order_rows(orders, self.customers, self.pools, session_ids), batch_size)
-            moves = movement_rows(order_movements(orders)) + movement_rows(
-                daily_operations(p, self.calendar, self.products, n))
-            yield from _chunks("raw_inventory", unit, moves, batch_size)
+            for lo in range(0, len(orders), PIECE):
+                rows = order_rows(orders, self.customers, self.pools, session_ids, lo, lo + PIECE)
+                yield from _chunks("raw_orders", unit, rows, batch_size)
+            for moves in (order_movements(orders), daily_operations(p, self.calendar, self.products, n)):
+                for lo in range(0, len(moves.inventory_id), PIECE):
+                    yield from _chunks("raw_inventory", unit, movement_rows(moves, lo, lo + PIECE), batch_size)
             reviews = review_rows(p, self.products, orders, self.first_order, self.next_order_t, self.calendar.end_s)
             yield from _chunks("raw_reviews", unit, reviews, batch_size)
         else:
