@@ -21,16 +21,14 @@ from .base import (
     BronzeFactory,
     Hook,
     Parent,
-    Stock,
     between,
     current_session,
     is_create,
-    known,
     refresh_raw,
-    registry,
     rng,
     settings,
 )
+from .registry import Stock, known, registry
 
 #: Units an opening stock keeps above what is known to leave it.
 STOCK_MARGIN = 20

@@ -10,7 +10,8 @@ import factory
 from ..faker_provider import addresses, email_local_part, first_names, genders, last_names, phones
 from ..models import RawCustomer
 from ..vocabulary import SOURCE_SYSTEM
-from .base import CUSTOMER_BASE, BronzeFactory, between, current_session, rng, settings, write_rows
+from .base import CUSTOMER_BASE, BronzeFactory, between, current_session, rng, settings
+from .registry import write_rows
 
 
 def _customer_id(n: int) -> str:

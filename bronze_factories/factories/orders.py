@@ -29,10 +29,8 @@ from .base import (
     between,
     bound_session,
     current_session,
-    fetch,
     given,
     is_create,
-    known,
     resolve,
     rng,
     seconds,
@@ -40,6 +38,7 @@ from .base import (
 )
 from .catalog import InventoryFactory, ProductFactory
 from .customers import CustomerFactory
+from .registry import fetch, known
 from .web import ClickstreamFactory, WebSessionFactory, events_of, stretch
 
 #: How old an order of each status may be at the window end (min, max age). Open orders are recent

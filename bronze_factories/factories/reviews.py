@@ -19,11 +19,8 @@ from .base import (
     between,
     bound_session,
     current_session,
-    fetch,
     given,
     is_create,
-    known,
-    registry,
     resolve,
     rng,
     settings,
@@ -31,6 +28,7 @@ from .base import (
 from .catalog import ProductFactory
 from .customers import CustomerFactory
 from .orders import OrderFactory
+from .registry import fetch, known, registry
 
 
 def _order_given(step: Any) -> bool:

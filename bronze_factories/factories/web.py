@@ -26,9 +26,7 @@ from .base import (
     between,
     bound_session,
     is_create,
-    known,
     refresh_raw,
-    registry,
     resolve,
     rng,
     seconds,
@@ -36,6 +34,7 @@ from .base import (
 )
 from .catalog import ProductFactory
 from .customers import CustomerFactory
+from .registry import known, registry
 
 
 def stage(event_type: str) -> int:
