@@ -11,6 +11,7 @@ in memory, point it at ``bronze_factories.migrations`` and hand alembic a connec
 from __future__ import annotations
 
 from importlib.resources import files
+from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
@@ -20,10 +21,20 @@ from sqlalchemy.engine import URL
 from .config import make_engine
 
 
+def script_location() -> str:
+    """The migrations: packaged as ``bronze_factories.migrations`` in an install, or, when the
+    package is imported from a source checkout (``python -m ...`` run in the repository root puts
+    the checkout first on ``sys.path``), the ``migrations/`` folder beside it."""
+    try:
+        return str(files("bronze_factories.migrations"))
+    except ModuleNotFoundError:
+        return str(Path(__file__).resolve().parent.parent / "migrations")
+
+
 def alembic_config(schema: str | None = None) -> Config:
     """An in-memory alembic ``Config`` whose scripts are the packaged migrations."""
     cfg = Config()
-    cfg.set_main_option("script_location", str(files("bronze_factories.migrations")))
+    cfg.set_main_option("script_location", script_location())
     cfg.attributes["schema"] = schema
     return cfg
 

@@ -56,3 +56,18 @@ def test_installed_wheel_migrates_an_empty_database(wheel: Path, pg_server, tmp_
         engine.dispose()
     assert {"raw_customers", "raw_products", "raw_orders", "raw_inventory", "raw_reviews", "raw_sessions",
             "raw_clickstream", "alembic_version"} <= tables
+
+
+def test_migrations_found_when_run_from_the_source_checkout(tmp_path: Path) -> None:
+    """``python -m bronze_factories.populate`` in the repository root imports the checkout, not the install."""
+    if not (ROOT / "setup.cfg").exists():
+        pytest.skip("not running from a source checkout")
+    db = tmp_path / "bronze.db"
+    code = ("import bronze_factories, sys; from bronze_factories.migrate import upgrade; "
+            f"assert bronze_factories.__file__.startswith({str(ROOT)!r}), bronze_factories.__file__; "
+            f"upgrade('sqlite:///{db}')")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    engine = make_engine(f"sqlite:///{db}")
+    assert "raw_clickstream" in inspect(engine).get_table_names()
+    engine.dispose()
