@@ -7,6 +7,7 @@ sells most units.
 
 from __future__ import annotations
 
+import functools
 import json
 
 import numpy as np
@@ -25,9 +26,9 @@ class ProductState:
 
     def __init__(self, seed: int, n: int) -> None:
         rng = stream(seed, "products.state")
-        self.category = pick(rng, [c.weight for c in V.CATEGORIES], n)
-        self.subcategory = rng.integers(0, 5, n)
-        self.brand = rng.integers(0, 5, n)
+        self.category = pick(rng, [c.weight for c in V.CATEGORIES], n).astype(np.int8)
+        self.subcategory = rng.integers(0, 5, n, dtype=np.int8)
+        self.brand = rng.integers(0, 5, n, dtype=np.int8)
         lo = np.array([c.price_range[0] for c in V.CATEGORIES])[self.category]
         hi = np.array([c.price_range[1] for c in V.CATEGORIES])[self.category]
         price = np.exp(np.log(lo) + rng.random(n) * (np.log(hi) - np.log(lo)))
@@ -45,6 +46,11 @@ class ProductState:
         return np.searchsorted(self.popularity_cdf, rng.random(size) * self.popularity_cdf[-1], side="right").clip(
             0, self.n - 1
         )
+
+    @functools.cached_property
+    def ids(self) -> np.ndarray:
+        """``PROD...`` of every product (formatted once: events name products millions of times)."""
+        return np.array([product_id(i) for i in range(self.n)], dtype=object)
 
     def name(self, i: int) -> str:
         cat = V.CATEGORIES[self.category[i]]

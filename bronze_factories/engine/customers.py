@@ -47,11 +47,12 @@ class CustomerState:
         weight[rng.random(n) < NEVER_BUY_SHARE] = 0.0
         weight[0] = max(weight[0], 1.0)
         self.buy_weight_cdf = np.cumsum(weight)
-        self.city = pick(rng, [c.weight for c in V.CITIES], n)
-        self.street = rng.integers(0, len(pools.streets), n)
-        self.postal_suffix = rng.integers(0, 100, n)
-        self.first = rng.integers(0, len(pools.first_names), n)
-        self.last = rng.integers(0, len(pools.last_names), n)
+        # Small integer types: this state is per customer and lives for the whole run.
+        self.city = pick(rng, [c.weight for c in V.CITIES], n).astype(np.int16)
+        self.street = rng.integers(0, len(pools.streets), n, dtype=np.int16)
+        self.postal_suffix = rng.integers(0, 100, n, dtype=np.int16)
+        self.first = rng.integers(0, len(pools.first_names), n, dtype=np.int16)
+        self.last = rng.integers(0, len(pools.last_names), n, dtype=np.int16)
         self.n = n
 
     def registered_by(self, t: np.ndarray) -> np.ndarray:

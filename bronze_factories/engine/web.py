@@ -17,7 +17,7 @@ from .. import vocabulary as V
 from .catalog import ProductState
 from .customers import CustomerState
 from .demand import Calendar, times_of_day
-from .ids import customer_id, order_id, product_id, session_id
+from .ids import customer_id, order_id, session_id
 from .orders import MAX_GAP, DayOrders
 from .params import EVENT_ID_STRIDE, Params
 from .pools import Pools
@@ -192,10 +192,9 @@ def _slice(
     yield "raw_sessions", sessions
 
     # --- event columns ----------------------------------------------------------------------------------
-    used = np.unique(product)
-    pid_of = np.empty(products.n, dtype=object)
-    pid_of[used] = [product_id(int(p)) for p in used]
+    pid_of = products.ids
     page_of = np.empty(products.n, dtype=object)
+    used = np.unique(product)
     page_of[used] = V.PRODUCT_PAGE + pid_of[used]
     url = np.empty(total, dtype=object)
     url[stage == LANDING] = _LANDING[landing[sess[stage == LANDING]]]
