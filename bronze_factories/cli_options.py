@@ -231,9 +231,6 @@ def parse(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = Non
             url = database_url(url_text) if url_text is not None else database_url("sqlite:///bronze.db")
         except ConfigError as exc:
             raise UsageError(str(exc)) from None
-        except ValueError as exc:  # e.g. a non-numeric port, which SQLAlchemy reports as a bare int() error
-            raise UsageError(f"cannot parse database URL ({str(exc).split(':')[0]}); "
-                             "use postgresql://user@host:port/dbname or sqlite:///file.db") from None
     try:
         schema = schema_name(r("schema", str, None))
     except ConfigError as exc:

@@ -34,7 +34,7 @@ def database_url(url: str | URL | None = None) -> URL:
     raw = url if url is not None else (os.environ.get(ENV_URL) or DEFAULT_URL)
     try:
         parsed = make_url(raw) if isinstance(raw, str) else raw
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # ValueError: a non-numeric port
         raise ConfigError(
             f"cannot parse database URL {redact(str(raw))!r}; "
             "use postgresql://user@host:port/dbname or sqlite:///file.db"
@@ -61,7 +61,7 @@ def redact(url: str | URL) -> str:
     """The URL as it may be printed: never with its password."""
     try:
         parsed = make_url(url) if isinstance(url, str) else url
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         return "<unparsable URL>"
     return parsed.render_as_string(hide_password=True)
 

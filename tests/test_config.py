@@ -30,6 +30,12 @@ def test_unknown_scheme_is_a_clear_error():
         database_url("mysql://u:secret@h/db")
 
 
+def test_unparsable_url_is_a_clear_error_without_the_password():
+    with pytest.raises(ConfigError, match="cannot parse database URL") as err:
+        database_url("postgresql://u:secret@h:port/db")
+    assert "secret" not in str(err.value)
+
+
 def test_redact_hides_password():
     assert "secret" not in redact("postgresql://u:secret@h/db")
 
