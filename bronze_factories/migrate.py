@@ -10,15 +10,19 @@ in memory, point it at ``bronze_factories.migrations`` and hand alembic a connec
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib.resources import files
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Connection, Engine
 from sqlalchemy.engine import URL
 
-from .config import make_engine
+from .config import make_engine, translate_map
+from .models import SCHEMA
 
 
 def script_location() -> str:
@@ -39,17 +43,24 @@ def alembic_config(schema: str | None = None) -> Config:
     return cfg
 
 
-def _run(action: str, target: str | URL | Engine | None, schema: str | None, revision: str) -> None:
+@contextmanager
+def _connection(target: str | URL | Engine | None, schema: str | None) -> Iterator[Connection]:
+    """A connection to ``target``; an engine made here from a URL is disposed afterwards."""
     engine = target if isinstance(target, Engine) else make_engine(target, schema)
     try:
         with engine.connect() as connection:
-            cfg = alembic_config(schema)
-            cfg.attributes["connection"] = connection
-            getattr(command, action)(cfg, revision)
-            connection.commit()
+            yield connection
     finally:
         if not isinstance(target, Engine):
             engine.dispose()
+
+
+def _run(action: str, target: str | URL | Engine | None, schema: str | None, revision: str) -> None:
+    with _connection(target, schema) as connection:
+        cfg = alembic_config(schema)
+        cfg.attributes["connection"] = connection
+        getattr(command, action)(cfg, revision)
+        connection.commit()
 
 
 def upgrade(url: str | URL | Engine | None = None, schema: str | None = None, revision: str = "head") -> None:
@@ -64,30 +75,15 @@ def downgrade(url: str | URL | Engine | None = None, schema: str | None = None, 
 
 def check(url: str | URL | Engine | None = None, schema: str | None = None) -> None:
     """Raise ``alembic.util.CommandError`` when the models and the migrated database differ."""
-    engine = url if isinstance(url, Engine) else make_engine(url, schema)
-    try:
-        with engine.connect() as connection:
-            cfg = alembic_config(schema)
-            cfg.attributes["connection"] = connection
-            command.check(cfg)
-    finally:
-        if not isinstance(url, Engine):
-            engine.dispose()
+    with _connection(url, schema) as connection:
+        cfg = alembic_config(schema)
+        cfg.attributes["connection"] = connection
+        command.check(cfg)
 
 
 def current_revision(url: str | URL | Engine | None = None, schema: str | None = None) -> str | None:
     """The revision the database is at, or ``None`` when it has no migration history."""
-    from alembic.runtime.migration import MigrationContext
-
-    from .config import translate_map
-    from .models import SCHEMA
-
-    engine = url if isinstance(url, Engine) else make_engine(url, schema)
-    try:
-        with engine.connect() as connection:
-            target = translate_map(engine.url, schema)[SCHEMA]
-            ctx = MigrationContext.configure(connection, opts={"version_table_schema": target})
-            return ctx.get_current_revision()
-    finally:
-        if not isinstance(url, Engine):
-            engine.dispose()
+    with _connection(url, schema) as connection:
+        target = translate_map(connection.engine.url, schema)[SCHEMA]
+        ctx = MigrationContext.configure(connection, opts={"version_table_schema": target})
+        return ctx.get_current_revision()
