@@ -75,13 +75,17 @@ def order_movements(orders: DayOrders) -> Movements:
     return _cat(parts)
 
 
+def operations_per_day(products: int, warehouses: int) -> tuple[int, int, int]:
+    """How many restocks, adjustments and transfer pairs each day has."""
+    pairs = products * warehouses
+    return (max(1, round(pairs * RESTOCKS_PER_PAIR_DAY)), max(1, round(pairs * ADJUSTMENTS_PER_PAIR_DAY)),
+            round(pairs * TRANSFERS_PER_PAIR_DAY) if warehouses > 1 else 0)
+
+
 def daily_operations(params: Params, calendar: Calendar, products: ProductState, day: int) -> Movements:
     """The day's restocks (IN), shrinkage and counts (ADJUSTMENT) and transfers (TRANSFER pairs)."""
     rng = stream(params.seed, "inventory", day)
-    pairs = products.n * params.warehouses
-    n_restock = max(1, round(pairs * RESTOCKS_PER_PAIR_DAY))
-    n_adjust = max(1, round(pairs * ADJUSTMENTS_PER_PAIR_DAY))
-    n_transfer = round(pairs * TRANSFERS_PER_PAIR_DAY) if params.warehouses > 1 else 0
+    n_restock, n_adjust, n_transfer = operations_per_day(products.n, params.warehouses)
     day_start = calendar.day_start(day)
     base = DAILY_OPERATIONS + day * OPS_PER_DAY
 

@@ -11,7 +11,7 @@ import numpy as np
 from .catalog import ProductState, product_rows
 from .customers import CustomerState, customer_rows
 from .demand import Calendar
-from .inventory import daily_operations, initial_stock, movement_rows, order_movements
+from .inventory import daily_operations, initial_stock, movement_rows, operations_per_day, order_movements
 from .orders import day_orders, max_items, order_rows
 from .params import Params
 from .pools import build_pools
@@ -120,8 +120,8 @@ class Simulation:
         p = self.params
         sessions = p.sessions_per_day * p.days
         mean_items = 1.7 if max_items(p) > 1 else 1.0
-        ops = p.days * (max(1, round(p.products * p.warehouses * 0.004)) + max(1, round(p.products * p.warehouses * 0.002))
-                        + 2 * round(p.products * p.warehouses * 0.001))
+        restocks, adjustments, transfers = operations_per_day(p.products, p.warehouses)
+        ops = p.days * (restocks + adjustments + 2 * transfers)
         return {
             "raw_customers": p.customers,
             "raw_products": p.products,
