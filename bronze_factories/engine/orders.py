@@ -205,12 +205,15 @@ def order_rows(
     batch: DayOrders, customers: CustomerState, pools: Pools, session_ids: list[str], lo: int = 0, hi: int | None = None,
 ) -> list[tuple]:
     """Rows of ``raw_orders`` ``lo``..``hi - 1`` of a day's ledger; ``session_ids[k]`` is where order ``k`` was placed."""
-    stamps = np.concatenate([batch.t, batch.shipped_at, batch.delivered_at, batch.returned_at, batch.cancelled_at])
+    hi = len(batch) if hi is None else min(hi, len(batch))
+    piece = slice(lo, hi)
+    stamps = np.concatenate([batch.t[piece], batch.shipped_at[piece], batch.delivered_at[piece],
+                             batch.returned_at[piece], batch.cancelled_at[piece]])
     stamps = np.unique(stamps[stamps != NONE])
     iso_of = dict(zip(stamps.tolist(), iso(stamps).tolist(), strict=True))
-    order_sql = sql(batch.t).tolist()
+    order_sql = sql(batch.t[piece]).tolist()
     rows = []
-    for k in range(lo, len(batch) if hi is None else min(hi, len(batch))):
+    for k in range(lo, hi):
         oid = order_id(int(batch.index[k]))
         cid = customer_id(int(batch.customer[k]))
         status = V.ORDER_STATUSES[batch.status[k]]
@@ -238,5 +241,5 @@ def order_rows(
             f'"returned_at": {_ts(int(batch.returned_at[k]), iso_of)}, '
             f'"cancelled_at": {_ts(int(batch.cancelled_at[k]), iso_of)}}}'
         )
-        rows.append((oid, cid, order_sql[k], status, address, total, V.SOURCE_SYSTEM, raw))
+        rows.append((oid, cid, order_sql[k - lo], status, address, total, V.SOURCE_SYSTEM, raw))
     return rows
