@@ -35,8 +35,8 @@ def psycopg2_dsn(url: URL) -> str:
     return url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
-def create_database(server: URL, name: str) -> URL:
-    """Create database ``name`` on the server of ``server`` and return its URL."""
+def _execute(server: URL, statement: sql.Composable | None = None) -> None:
+    """Run one statement outside a transaction on the server (just connect when ``None``)."""
     try:
         conn = psycopg2.connect(psycopg2_dsn(server), connect_timeout=5)
     except psycopg2.OperationalError as exc:
@@ -44,21 +44,26 @@ def create_database(server: URL, name: str) -> URL:
         raise DatabaseUnavailable(f"no PostgreSQL at {redact(server)}: {reason}") from None
     try:
         conn.autocommit = True
-        with conn.cursor() as cur:
-            cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        if statement is not None:
+            with conn.cursor() as cur:
+                cur.execute(statement)
     finally:
         conn.close()
+
+
+def ping(server: URL) -> None:
+    """Raise :class:`DatabaseUnavailable` (with the reason) unless the server answers."""
+    _execute(server)
+
+
+def create_database(server: URL, name: str) -> URL:
+    """Create database ``name`` on the server of ``server`` and return its URL."""
+    _execute(server, sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     return server.set(database=name)
 
 
 def drop_database(server: URL, name: str) -> None:
-    conn = psycopg2.connect(psycopg2_dsn(server), connect_timeout=5)
-    try:
-        conn.autocommit = True
-        with conn.cursor() as cur:
-            cur.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-    finally:
-        conn.close()
+    _execute(server, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 @contextmanager

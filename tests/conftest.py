@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy.engine import URL
 
 from bronze_factories.pytest_plugin import unavailable
-from bronze_factories.testing import DatabaseUnavailable, create_database, drop_database, resolve_server_url
+from bronze_factories.testing import DatabaseUnavailable, ping, resolve_server_url
 
 
 @pytest.fixture(scope="session")
@@ -15,10 +15,7 @@ def pg_server(request: pytest.FixtureRequest) -> URL:
     """The PostgreSQL server URL, checked to answer (skip locally, fail in CI)."""
     server = resolve_server_url(request.config.getoption("--bronze-db-url"))
     try:
-        create_database(server, "bronze_probe_tmp")
+        ping(server)
     except DatabaseUnavailable as exc:
         unavailable(str(exc))
-    except Exception:
-        pass
-    drop_database(server, "bronze_probe_tmp")
     return server
