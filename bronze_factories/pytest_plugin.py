@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 
 from . import factories
 from .config import make_engine
-from .testing import DatabaseUnavailable, resolve_server_url, throwaway_database
+from .testing import DatabaseUnavailable, ping, resolve_server_url, throwaway_database
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -64,14 +64,11 @@ def unavailable(reason: str) -> None:
 def bronze_database_url(request: pytest.FixtureRequest) -> Iterator[URL]:
     server = resolve_server_url(request.config.getoption("--bronze-db-url"))
     try:
-        database = throwaway_database(server)
-        url = database.__enter__()
+        ping(server)
     except DatabaseUnavailable as exc:
         unavailable(str(exc))
-    try:
+    with throwaway_database(server) as url:
         yield url
-    finally:
-        database.__exit__(None, None, None)
 
 
 @pytest.fixture(scope="session")
