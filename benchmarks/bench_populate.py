@@ -30,7 +30,7 @@ from sqlalchemy import text
 from bronze_factories.config import make_engine
 from bronze_factories.engine import COLUMNS, TABLE_ORDER, Params
 from bronze_factories.migrate import upgrade
-from bronze_factories.target import create_partitions
+from bronze_factories.populate.target import create_partitions
 from bronze_factories.testing import create_database, drop_database, psycopg2_dsn, resolve_server_url
 
 END_DATE = "2026-01-01"

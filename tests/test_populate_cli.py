@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from populate_support import SMALL
 
-from bronze_factories.cli_options import UsageError, parse
 from bronze_factories.populate import main
+from bronze_factories.populate.options import UsageError, parse
 
 
 @pytest.fixture(autouse=True)

@@ -47,8 +47,8 @@ def medium(pg_server: URL) -> Iterator[tuple[URL, dict, str]]:
 
 
 def test_threshold_is_below_the_medium_dataset() -> None:
-    from bronze_factories.cli_options import parse
     from bronze_factories.engine import Simulation
+    from bronze_factories.populate.options import parse
 
     assert sum(Simulation(parse(MEDIUM, env={}).params).estimate().values()) > MIN_ROWS
 

@@ -9,7 +9,7 @@ from sqlalchemy.engine import URL
 
 from bronze_factories.loaders.copytext import TextStream, copy_text
 from bronze_factories.loaders.csvtext import csv_text
-from bronze_factories.progress import Progress
+from bronze_factories.populate.progress import Progress
 from bronze_factories.testing import psycopg2_dsn
 
 ROWS = [

@@ -9,11 +9,11 @@ import sys
 import time
 from typing import IO
 
-from ..cli_options import Options
 from ..engine import TABLE_ORDER, Simulation
-from ..progress import Progress
-from ..target import shown
-from . import load_database, write_files
+from .load import load_database, write_files
+from .options import Options
+from .progress import Progress
+from .target import shown
 
 
 def describe_target(options: Options) -> str:
@@ -50,12 +50,12 @@ def plan_text(options: Options, sim: Simulation, units: list[str], all_units: in
 
 def populate(options: Options, out: IO[str] | None = None, err: IO[str] | None = None) -> int:
     """Run the invocation; raise ``TargetError``/``LoadError`` for runtime failures."""
-    from ..target import prepare_database, prepare_directory
+    from .target import prepare_database, prepare_directory
 
     out = out or sys.stdout
     err = err or sys.stderr
     params = options.params
-    # Everything that can be checked without the target is checked first (see cli_options); the
+    # Everything that can be checked without the target is checked first (see options); the
     # simulation is built before touching the target too, so a failure there leaves nothing behind.
     if options.output_dir is not None and not options.plan:
         prepare_directory(options.output_dir, options.format)
@@ -80,7 +80,7 @@ def populate(options: Options, out: IO[str] | None = None, err: IO[str] | None =
         def claim_indexes(fresh: bool) -> None:
             nonlocal guard
             if url.get_backend_name() == "postgresql":
-                from .indexes import IndexGuard
+                from ..loaders.indexes import IndexGuard
 
                 guard = IndexGuard(url, options.schema, TABLE_ORDER)
                 guard.claim(fresh, sum(totals.values()))
@@ -115,7 +115,7 @@ def populate(options: Options, out: IO[str] | None = None, err: IO[str] | None =
     completed = False
     try:
         if options.output_dir is not None:
-            from .files import FileSink
+            from ..loaders.files import FileSink
 
             sink = FileSink(options.output_dir, options.format, options.shard)
             write_files(sim, params, todo, sink, options.workers, options.batch_size, on_unit)
@@ -137,8 +137,8 @@ def populate(options: Options, out: IO[str] | None = None, err: IO[str] | None =
                     try:
                         n = guard.rebuild()
                     except Exception as exc:
-                        from ..target import db_error_reason
-                        from . import LoadError
+                        from .load import LoadError
+                        from .target import db_error_reason
 
                         raise LoadError(f"rebuilding the secondary indexes failed: {db_error_reason(exc)}; run the "
                                         "same command again to retry (the loaded rows are kept)") from None

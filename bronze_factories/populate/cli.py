@@ -2,7 +2,7 @@
 
 This module only maps outcomes to exit statuses: usage errors 2, runtime errors 1, each as one
 line on stderr without a traceback (``--debug`` shows it). The work is in
-:mod:`bronze_factories.cli_options`, :mod:`bronze_factories.target` and :mod:`bronze_factories.loaders`.
+:mod:`.options`, :mod:`.target`, :mod:`.load` and :mod:`.run`.
 """
 
 from __future__ import annotations
@@ -20,14 +20,14 @@ def _debug_requested(argv: Sequence[str]) -> bool:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
-    from .cli_options import UsageError, parse
-    from .loaders import LoadError
+    from .load import LoadError
+    from .options import UsageError, parse
     from .target import TargetError
 
     args = list(sys.argv[1:] if argv is None else argv)
     debug = _debug_requested(args)
     try:
-        from .loaders.run import populate
+        from .run import populate
 
         return populate(parse(args))
     except UsageError as exc:
@@ -54,5 +54,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
-if __name__ == "__main__":
-    sys.exit(main())

@@ -21,10 +21,10 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
-from .config import make_engine, redact
-from .engine import Params
-from .migrate import current_revision, upgrade
-from .models import MODELS, PARTITIONED, LoadLedger
+from ..config import make_engine, redact
+from ..engine import Params
+from ..migrate import current_revision, upgrade
+from ..models import MODELS, PARTITIONED, LoadLedger
 
 LEDGER = LoadLedger.__tablename__
 TABLES = tuple(m.__tablename__ for m in MODELS)
@@ -206,7 +206,7 @@ def _ledger_state(conn: Connection, params: Params) -> tuple[set[str], dict[str,
 
 
 def _tables_with_rows(conn: Connection) -> list[str]:
-    from .models import Base
+    from ..models import Base
 
     found = []
     for name in TABLES:

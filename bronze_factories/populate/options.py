@@ -19,8 +19,8 @@ from typing import Any
 
 from sqlalchemy.engine import URL
 
-from .config import ConfigError, database_url, schema_name
-from .engine import Params, ParamsError
+from ..config import ConfigError, database_url, schema_name
+from ..engine import Params, ParamsError
 
 FORMATS = ("parquet", "csv", "jsonl")
 DEFAULT_BATCH_SIZE = 50_000
