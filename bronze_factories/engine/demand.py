@@ -69,6 +69,9 @@ class Calendar:
         self.order_offset = np.concatenate([[0], np.cumsum(self.orders)[:-1]])
         self.start_s = int((params.start - dt.datetime(1970, 1, 1)).total_seconds())
         self.end_s = self.start_s + params.days * 86_400
+        start = params.start.date()
+        #: Month (0 = January) of each day of the window.
+        self.months = np.array([(start + dt.timedelta(days=d)).month - 1 for d in range(params.days)], np.int64)
 
     def day_start(self, day: int) -> int:
         return self.start_s + day * 86_400

@@ -78,16 +78,16 @@ def max_items(params: Params) -> int:
     return max(1, min(len(V.BASKET_SIZES), (params.events_max - 3) // 2))
 
 
-def _distinct_products(products: ProductState, rng: np.random.Generator, item_ptr: np.ndarray) -> np.ndarray:
-    """Popularity-drawn products, distinct within each order (a duplicate moves to the next product)."""
-    drawn = products.pick(rng, int(item_ptr[-1]))
+def _distinct_products(products: ProductState, rng: np.random.Generator, item_ptr: np.ndarray, day: int) -> np.ndarray:
+    """Popularity-drawn products, distinct within each order (a duplicate moves to the next product on sale)."""
+    drawn = products.pick(rng, int(item_ptr[-1]), day)
     sizes = np.diff(item_ptr)
     for k in np.flatnonzero(sizes > 1):
         chosen = drawn[item_ptr[k]:item_ptr[k + 1]]
         seen: set[int] = set()
         for j, p in enumerate(chosen):
             p = int(p)
-            while p in seen:
+            while p in seen or not products.available(p, day):
                 p = (p + 1) % products.n
             seen.add(p)
             chosen[j] = p
@@ -122,7 +122,7 @@ def day_orders(
     session_start = t - pre
 
     customer = customers.pick_buyers(rng, session_start)
-    product = _distinct_products(products, rng, item_ptr)
+    product = _distinct_products(products, rng, item_ptr, day)
     quantity = pick(rng, QUANTITY_WEIGHTS, len(product)) + 1
     unit = products.price_cents[product]
     discounted = rng.random(len(product)) < 0.2

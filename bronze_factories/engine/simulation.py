@@ -53,7 +53,7 @@ class Simulation:
         self.calendar = Calendar(p)
         self.pools = build_pools(p.seed)
         self.customers = CustomerState(p.seed, p.customers, self.calendar, self.pools)
-        self.products = ProductState(p.seed, p.products)
+        self.products = ProductState(p.seed, p.products, self.calendar.months)
         self.first_order = np.full(p.customers, -1, np.int64)
         self.next_order_t = np.full(p.customers, self.calendar.end_s, np.int64)
         self.outflow = np.zeros(p.products * p.warehouses, np.int64)
@@ -91,7 +91,8 @@ class Simulation:
         if kind in ("customers", "products", "stock"):
             table, rows_of = {
                 "customers": ("raw_customers", lambda lo, hi: customer_rows(self.customers, self.pools, p.seed, lo, hi)),
-                "products": ("raw_products", lambda lo, hi: product_rows(self.products, self.pools, p.seed, lo, hi)),
+                "products": ("raw_products", lambda lo, hi: product_rows(self.products, self.pools, p.seed, lo, hi,
+                                                                      self.calendar.start_s)),
                 "stock": ("raw_inventory",
                           lambda lo, hi: movement_rows(initial_stock(p, self.calendar, self.outflow, lo, hi))),
             }[kind]

@@ -133,7 +133,7 @@ def _slice(
     stage[searchable] = SEARCH
 
     # Products: random popular ones; ordered items on purchase sessions; carts repeat a viewed product.
-    product = products.pick(rng, total)
+    product = products.pick(rng, total, day)
     if n_orders:
         p_pos, p_sess_idx = pos[:pe], sess[:pe]
         view_item = (p_pos > extras[p_sess_idx]) & (p_pos < b_cart[p_sess_idx])
