@@ -158,10 +158,28 @@ class BronzeProvider(BaseProvider):
     def bronze_brand(self, category: str | None = None) -> str:
         return self._pick(self._category(category).brands)
 
-    def bronze_price(self, category: str | None = None) -> Decimal:
-        """A list price, log-uniform within the category's range (many cheap items, few expensive)."""
-        low, high = self._category(category).price_range
-        return cents(math.exp(self.generator.random.uniform(math.log(low), math.log(high))))
+    def bronze_price(self, category: str | None = None, subcategory: str | None = None) -> Decimal:
+        """A list price, log-uniform within the subcategory's band (or the category's), then charm-priced (x.99)."""
+        cat = self._category(category)
+        low, high = self._subcategory(cat, subcategory).price_range if subcategory else cat.price_range
+        return cents(math.floor(math.exp(self.generator.random.uniform(math.log(low), math.log(high)))) + 0.99)
+
+    def _subcategory(self, cat: v.Category, name: str | None) -> v.Subcategory:
+        name = name or self._pick(cat.subcategories)
+        try:
+            return v.SUBCATEGORY_BY_NAME[(cat.name, name)]
+        except KeyError:
+            raise ValueError(f"unknown subcategory {name!r} of {cat.name}; use one of: "
+                             f"{', '.join(cat.subcategories)}") from None
+
+    def bronze_product(self, category: str | None = None, subcategory: str | None = None) -> dict[str, Any]:
+        """Brand, name, attributes and description of a product, composed from its subcategory's schema
+        exactly as populate composes them (a random number of the subcategory's name space)."""
+        sub = self._subcategory(self._category(category), subcategory)
+        r = self.generator.random
+        brand, name, attributes, description = v.compose(sub, r.randrange(v.name_space(sub)), r)
+        return {"subcategory": sub.name, "brand": brand, "product_name": name, "attributes": attributes,
+                "description": description}
 
     def bronze_cost(self, price: Decimal | float, category: str | None = None) -> Decimal:
         """A unit cost from the category's margin range, always at least a cent below the price."""

@@ -34,18 +34,6 @@ from .registry import Stock, known, registry
 STOCK_MARGIN = 20
 
 
-def _attributes(o: Any) -> dict[str, Any]:
-    attributes: dict[str, Any] = {
-        "color": o.color,
-        "material": o.material,
-        "weight_kg": round(rng().uniform(0.1, 15.0), 2),
-        "dimensions_cm": {"length": rng().randint(5, 120), "width": rng().randint(5, 80), "height": rng().randint(1, 60)},
-    }
-    if o.size is not None:
-        attributes["size"] = o.size
-    return attributes
-
-
 def _open_stock(product: RawProduct, step: Any, extracted: Any) -> None:
     """The opening ``IN`` of the product in every warehouse, at the window start (create only).
 
@@ -61,8 +49,9 @@ def _open_stock(product: RawProduct, step: Any, extracted: Any) -> None:
 class ProductFactory(BronzeFactory):
     """One product of the catalog, with its opening stock in every warehouse.
 
-    ``ProductFactory(category="Books")`` picks the category; subcategory, brand, price range,
-    margin and sizes follow it (books get no size, clothing and shoes do).
+    ``ProductFactory(category="Books", subcategory="Fiction")`` picks the category (and
+    subcategory); brand, name, attributes, description, price band and margin follow it from the
+    same schemas populate uses (books get an author and no size, clothing and shoes get sizes).
     ``ProductFactory(stocked=False)`` writes the product row alone: fine as long as the test
     creates no stock movement at all (the contract wants every product stocked in every warehouse).
     """
@@ -71,22 +60,21 @@ class ProductFactory(BronzeFactory):
         model = RawProduct
 
     class Params:
-        color = factory.Faker("bronze_color")
-        material = factory.Faker("bronze_material")
-        adjective = factory.Faker("bronze_product_adjective")
-        size = factory.Faker("bronze_size", category=factory.SelfAttribute("..category"))
+        drawn = factory.Faker("bronze_product", category=factory.SelfAttribute("..category"),
+                              subcategory=factory.SelfAttribute("..subcategory"))
         stocked = True
 
     product_id = factory.Sequence(lambda n: f"PROD{PRODUCT_BASE + n:08d}")
     category = factory.Faker("bronze_category")
     subcategory = factory.Faker("bronze_subcategory", category=factory.SelfAttribute("..category"))
-    brand = factory.Faker("bronze_brand", category=factory.SelfAttribute("..category"))
-    product_name = factory.LazyAttribute(lambda o: f"{o.brand} {o.adjective} {o.subcategory} ({o.color})")
-    description = factory.Faker("sentence", nb_words=12)
-    price = factory.Faker("bronze_price", category=factory.SelfAttribute("..category"))
+    brand = factory.LazyAttribute(lambda o: o.drawn["brand"])
+    product_name = factory.LazyAttribute(lambda o: o.drawn["product_name"])
+    description = factory.LazyAttribute(lambda o: o.drawn["description"])
+    price = factory.Faker("bronze_price", category=factory.SelfAttribute("..category"),
+                          subcategory=factory.SelfAttribute("..subcategory"))
     cost = factory.Faker("bronze_cost", price=factory.SelfAttribute("..price"), category=factory.SelfAttribute("..category"))
     currency = v.CURRENCY
-    attributes = factory.LazyAttribute(_attributes)
+    attributes = factory.LazyAttribute(lambda o: o.drawn["attributes"])
     supplier_id = factory.LazyFunction(lambda: f"SUP{rng().randint(1, 500):05d}")
     sku = factory.LazyAttribute(lambda o: f"{o.category[:3].upper()}-{o.product_id[4:]}")
 

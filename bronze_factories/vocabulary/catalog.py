@@ -107,7 +107,7 @@ def compose(sub: Subcategory, number: int, r: random.Random) -> tuple[str, str, 
     attrs: dict[str, object] = {}
     for a, d in zip(sub.name_attrs, digits[3:], strict=True):
         attrs[a] = sub.attr(a).values[d]
-    narrower = {a.name: a for a in sub.by_type.get(str(attrs.get("type")), ())}
+    narrower = {a.name: a for a in (sub.by_type or {}).get(str(attrs.get("type")), ())}
     for attr in sub.attrs:
         if attr.name in attrs:
             continue

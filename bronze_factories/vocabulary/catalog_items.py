@@ -35,7 +35,7 @@ class Subcategory(NamedTuple):
     copy: str  # first sentence of the description; fields: short, noun, brand and the attributes
     closings: tuple[str, ...]
     aspects: tuple[str, ...]  # what reviews talk about (singular nouns)
-    by_type: dict[str, tuple[Attr, ...]] = {}  # narrower ranges for one type ("Tent" vs "Headlamp")
+    by_type: dict[str, tuple[Attr, ...]] | None = None  # narrower ranges for one type ("Tent" vs "Headlamp")
 
     def attr(self, name: str) -> Attr:
         for a in self.attrs:
@@ -93,14 +93,14 @@ def _sub(category: str, name: str, noun: str, plural: bool, price: tuple[float, 
          phrases: tuple[tuple[str, str], ...], copy: str, closings: tuple[str, ...], aspects: str,
          titles: tuple[str, ...] = (), by_type: dict[str, tuple[Attr, ...]] | None = None) -> Subcategory:
     return Subcategory(category, name, noun, plural, price, titles or tuple(lines.split(",")), generations, attrs,
-                       name_attrs, phrases, copy, closings, tuple(aspects.split(",")), by_type or {})
+                       name_attrs, phrases, copy, closings, tuple(aspects.split(",")), by_type)
 
 
 def kg(lo: float, hi: float, decimals: int = 2) -> tuple[Attr, ...]:
     return (num("weight_kg", lo, hi, decimals),)
 
 
-E, C, S, H, B, O, Y, T = ("Electronics", "Clothing", "Shoes", "Home & Kitchen", "Books", "Sports & Outdoors", "Beauty",
+E, C, S, H, B, SP, Y, T = ("Electronics", "Clothing", "Shoes", "Home & Kitchen", "Books", "Sports & Outdoors", "Beauty",
                           "Toys & Games")
 W = "{v} kg"
 
@@ -208,7 +208,12 @@ SUBCATEGORY_SPECS: tuple[Subcategory, ...] = (
           num("length_cm", 70, 290), num("width_cm", 70, 180), num("height_cm", 70, 100), num(WEIGHT, 18, 95, 1)),
          ("type", "color", "material"), (("length_cm", "a length of {v} cm"), ("weight_kg", "a solid frame of {v} kg")),
          "The {short} {type} brings relaxed comfort to the living room.", CLOSE_HOME,
-         "comfort,assembly,cushions,fabric", by_type={"Armchair": (num("length_cm", 70, 100), num("weight_kg", 18, 35, 1)), "Loveseat": (num("length_cm", 130, 170), num("weight_kg", 30, 55, 1)), "Sofa": (num("length_cm", 180, 240), num("weight_kg", 40, 80, 1)), "Sleeper Sofa": (num("length_cm", 180, 230), num("weight_kg", 55, 95, 1)), "Sectional Sofa": (num("length_cm", 230, 290), num("weight_kg", 60, 95, 1))}),
+         "comfort,assembly,cushions,fabric",
+         by_type={"Armchair": (num("length_cm", 70, 100), num("weight_kg", 18, 35, 1)),
+                  "Loveseat": (num("length_cm", 130, 170), num("weight_kg", 30, 55, 1)),
+                  "Sofa": (num("length_cm", 180, 240), num("weight_kg", 40, 80, 1)),
+                  "Sleeper Sofa": (num("length_cm", 180, 230), num("weight_kg", 55, 95, 1)),
+                  "Sectional Sofa": (num("length_cm", 230, 290), num("weight_kg", 60, 95, 1))}),
     _sub(H, "Bedding", "", False, (19.0, 349.0), "Cloud,Haven,Nest,Serene", (),
          (choice("type", "Duvet Cover Set", "Sheet Set", "Quilt", "Weighted Blanket"),
           choice("bed_size", "Twin", "Full", "Queen", "King"),
@@ -227,7 +232,11 @@ SUBCATEGORY_SPECS: tuple[Subcategory, ...] = (
           choice("power_w", 600, 800, 1000, 1200, 1500, 1800, unit=" W"), HOME_COLORS, num("capacity_l", 0.5, 6.0, 1),
           num(WEIGHT, 1.0, 8.0, 2)),
          ("type", "power_w"), (("power_w", "{v} W of power"), ("capacity_l", "a {v} l capacity")),
-         "The {short} {type} makes quick work of the morning routine.", CLOSE_HOME, "power,noise,cleaning,controls", by_type={"Electric Kettle": (num("capacity_l", 1.0, 1.8, 1), num("weight_kg", 1.0, 1.6, 2)), "Air Fryer": (num("capacity_l", 3.0, 6.0, 1), num("weight_kg", 4.0, 8.0, 2)), "Blender": (num("capacity_l", 0.5, 2.0, 1),), "Toaster": (num("capacity_l", 0.5, 1.0, 1),)}),
+         "The {short} {type} makes quick work of the morning routine.", CLOSE_HOME, "power,noise,cleaning,controls",
+         by_type={"Electric Kettle": (num("capacity_l", 1.0, 1.8, 1), num("weight_kg", 1.0, 1.6, 2)),
+                  "Air Fryer": (num("capacity_l", 3.0, 6.0, 1), num("weight_kg", 4.0, 8.0, 2)),
+                  "Blender": (num("capacity_l", 0.5, 2.0, 1),),
+                  "Toaster": (num("capacity_l", 0.5, 1.0, 1),)}),
     # --- Books (titles instead of model lines) -------------------------------------------------------------
     _sub(B, "Fiction", "", False, (7.0, 32.0), "", (),
          (AUTHOR, FORMAT, LANGUAGE, num("pages", 180, 720)), ("author", "format"), (("pages", "{v} pages"),),
@@ -255,33 +264,54 @@ SUBCATEGORY_SPECS: tuple[Subcategory, ...] = (
                         ("The {a} {n}", "{a} {n}", "A Short History of {a} {n}"))),
     _sub(B, "Cooking", "", False, (14.0, 42.0), "", (),
          (AUTHOR, FORMAT, LANGUAGE, num("pages", 160, 420)), ("author", "format"), (("pages", "{v} pages"),),
-         "{short} is a cookbook for real kitchens and busy evenings.", CLOSE_BOOKS, "recipes,photos,instructions,ingredients",
+         "{short} is a cookbook for real kitchens and busy evenings.", CLOSE_BOOKS,
+         "recipes,photos,instructions,ingredients",
          titles=_titles("Simple,Weeknight,Coastal,Rustic,Fresh,Slow,Green,Sunday,Smoky,Golden,Honest,Little",
                         "Suppers,Bakes,Bowls,Kitchen,Feasts,Soups,Breads,Salads,Grills,Desserts,Pastas,Tables",
                         ("{a} {n}", "The {a} {n} Cookbook", "{a} {n} at Home"))),
     # --- Sports & Outdoors ----------------------------------------------------------------------------------
-    _sub(O, "Camping", "", False, (15.0, 599.0), "Basecamp,Alpine,Trek,Nomad", GENS,
+    _sub(SP, "Camping", "", False, (15.0, 599.0), "Basecamp,Alpine,Trek,Nomad", GENS,
          (choice("type", "Tent", "Sleeping Bag", "Camping Stove", "Headlamp", "Hiking Backpack"), SPORT_COLORS,
           choice("material", "Ripstop Nylon", "Polyester", "Aluminium"), num(WEIGHT, 0.05, 6.0, 2)),
          ("type", "color"), (("material", "{v} construction"), ("weight_kg", "a packed weight of {v} kg")),
-         "The {short} {type} is ready for nights under the stars.", CLOSE_SPORT, "weight,durability,setup,warmth", by_type={"Tent": kg(1.2, 6.0), "Sleeping Bag": kg(0.7, 2.2), "Camping Stove": kg(0.3, 1.5), "Headlamp": kg(0.05, 0.2), "Hiking Backpack": kg(0.8, 2.4)}),
-    _sub(O, "Fitness", "", False, (10.0, 399.0), "Core,Forge,Flow,Iron", (),
+         "The {short} {type} is ready for nights under the stars.", CLOSE_SPORT, "weight,durability,setup,warmth",
+         by_type={"Tent": kg(1.2, 6.0),
+                  "Sleeping Bag": kg(0.7, 2.2),
+                  "Camping Stove": kg(0.3, 1.5),
+                  "Headlamp": kg(0.05, 0.2),
+                  "Hiking Backpack": kg(0.8, 2.4)}),
+    _sub(SP, "Fitness", "", False, (10.0, 399.0), "Core,Forge,Flow,Iron", (),
          (choice("type", "Yoga Mat", "Dumbbell Set", "Resistance Bands", "Kettlebell", "Jump Rope"), SPORT_COLORS,
           choice("material", "Rubber", "Cast Iron", "Neoprene", "TPE"), num(WEIGHT, 0.2, 30.0, 1)),
          ("type", "color", "material"), (("material", "{v}"),),
-         "Bring the gym home with the {short} {type}.", CLOSE_SPORT, "grip,durability,size,quality", by_type={"Yoga Mat": kg(0.8, 2.5), "Dumbbell Set": kg(5.0, 30.0, 1), "Resistance Bands": kg(0.2, 0.8), "Kettlebell": kg(4.0, 24.0, 1), "Jump Rope": kg(0.2, 0.5)}),
-    _sub(O, "Cycling", "", False, (12.0, 249.0), "Velo,Spoke,Cadence,Rally", GENS,
+         "Bring the gym home with the {short} {type}.", CLOSE_SPORT, "grip,durability,size,quality",
+         by_type={"Yoga Mat": kg(0.8, 2.5),
+                  "Dumbbell Set": kg(5.0, 30.0, 1),
+                  "Resistance Bands": kg(0.2, 0.8),
+                  "Kettlebell": kg(4.0, 24.0, 1),
+                  "Jump Rope": kg(0.2, 0.5)}),
+    _sub(SP, "Cycling", "", False, (12.0, 249.0), "Velo,Spoke,Cadence,Rally", GENS,
          (choice("type", "Bike Helmet", "Bike Light", "Cycling Gloves", "Bike Lock", "Saddle Bag"), SPORT_COLORS,
           num(WEIGHT, 0.05, 1.5, 2)),
          ("type", "color"), (("weight_kg", "a weight of {v} kg"),),
          "Made for daily commutes and long rides: the {short} {type}.", CLOSE_SPORT,
-         "fit,durability,mounting,visibility", by_type={"Bike Helmet": kg(0.2, 0.5), "Bike Light": kg(0.05, 0.2), "Cycling Gloves": kg(0.05, 0.15), "Bike Lock": kg(0.5, 1.5), "Saddle Bag": kg(0.1, 0.4)}),
-    _sub(O, "Water Sports", "", False, (9.0, 699.0), "Tide,Reef,Current,Swell", GENS,
+         "fit,durability,mounting,visibility",
+         by_type={"Bike Helmet": kg(0.2, 0.5),
+                  "Bike Light": kg(0.05, 0.2),
+                  "Cycling Gloves": kg(0.05, 0.15),
+                  "Bike Lock": kg(0.5, 1.5),
+                  "Saddle Bag": kg(0.1, 0.4)}),
+    _sub(SP, "Water Sports", "", False, (9.0, 699.0), "Tide,Reef,Current,Swell", GENS,
          (choice("type", "Swim Goggles", "Snorkel Set", "Wetsuit", "Paddle Board", "Dry Bag"), SPORT_COLORS,
           choice("material", "Silicone", "Neoprene", "PVC"), num(WEIGHT, 0.1, 12.0, 2)),
          ("type", "color"), (("material", "{v}"),),
-         "Take the {short} {type} to the lake, the pool or the sea.", CLOSE_SPORT, "fit,seal,durability,comfort", by_type={"Swim Goggles": kg(0.1, 0.2), "Snorkel Set": kg(0.3, 1.0), "Wetsuit": kg(1.0, 3.0), "Paddle Board": kg(7.0, 12.0), "Dry Bag": kg(0.1, 0.6)}),
-    _sub(O, "Team Sports", "", False, (9.0, 149.0), "Match,Arena,Pitch,League", GENS,
+         "Take the {short} {type} to the lake, the pool or the sea.", CLOSE_SPORT, "fit,seal,durability,comfort",
+         by_type={"Swim Goggles": kg(0.1, 0.2),
+                  "Snorkel Set": kg(0.3, 1.0),
+                  "Wetsuit": kg(1.0, 3.0),
+                  "Paddle Board": kg(7.0, 12.0),
+                  "Dry Bag": kg(0.1, 0.6)}),
+    _sub(SP, "Team Sports", "", False, (9.0, 149.0), "Match,Arena,Pitch,League", GENS,
          (choice("type", "Soccer Ball", "Basketball", "Volleyball", "Shin Guards", "Goalkeeper Gloves"), SPORT_COLORS,
           choice("material", "Synthetic Leather", "Rubber", "PU"), num(WEIGHT, 0.2, 0.8, 2)),
          ("type", "color"), (("material", "{v}"),),
@@ -329,7 +359,8 @@ SUBCATEGORY_SPECS: tuple[Subcategory, ...] = (
          "{short} is a {type} the whole table will ask to play again.", CLOSE_TOYS, "rules,components,replay value,box"),
     _sub(T, "Puzzles", "Puzzle", False, (8.0, 49.0), "Panorama,Mosaic,Vista,Atlas", GENS,
          (choice("pieces", 100, 300, 500, 1000, 1500, 2000, unit=" Pieces"),
-          choice("theme", "Landscape", "Animals", "Cities", "Art", "Space", "Ocean", "Flowers", "Maps"), AGE, num(WEIGHT, 0.2, 1.5, 2)),
+          choice("theme", "Landscape", "Animals", "Cities", "Art", "Space", "Ocean", "Flowers", "Maps"), AGE,
+          num(WEIGHT, 0.2, 1.5, 2)),
          ("pieces", "theme"), (("pieces", "{v} pieces"),),
          "The {short} {theme} puzzle is a relaxing afternoon in a box.", CLOSE_TOYS, "pieces,picture,fit,box"),
     _sub(T, "Dolls", "", False, (9.0, 149.0), "Sunny,Daisy,Pixie,Maple,Poppy,Willow,Rosie,Luna", (),
@@ -349,5 +380,10 @@ SUBCATEGORY_SPECS: tuple[Subcategory, ...] = (
          (choice("type", "Water Blaster", "Kite", "Scooter", "Trampoline", "Swing Set"), SPORT_COLORS, AGE,
           num(WEIGHT, 0.2, 40.0, 1)),
          ("type", "color"), (("age_min", "a recommended age of {v}+"),),
-         "The {short} {type} gets kids outside and moving.", CLOSE_TOYS, "durability,assembly,fun,size", by_type={"Water Blaster": kg(0.2, 1.2), "Kite": kg(0.2, 0.6), "Scooter": kg(2.5, 6.0), "Trampoline": kg(15.0, 40.0, 1), "Swing Set": kg(10.0, 35.0, 1)}),
+         "The {short} {type} gets kids outside and moving.", CLOSE_TOYS, "durability,assembly,fun,size",
+         by_type={"Water Blaster": kg(0.2, 1.2),
+                  "Kite": kg(0.2, 0.6),
+                  "Scooter": kg(2.5, 6.0),
+                  "Trampoline": kg(15.0, 40.0, 1),
+                  "Swing Set": kg(10.0, 35.0, 1)}),
 )
