@@ -25,6 +25,9 @@ PRE_WINDOW_SHARE = 0.45
 HISTORY_DAYS = 3 * 365
 #: Share of customers who will never order.
 NEVER_BUY_SHARE = 0.30
+#: Cap on a customer's buying propensity (the median is 1): a heavy tail, but no one with dozens
+#: of orders a month (Realism II's demand bound).
+BUY_WEIGHT_CAP = 4.0
 
 
 class CustomerState:
@@ -43,7 +46,7 @@ class CustomerState:
             calendar.start_s + (q_pos - PRE_WINDOW_SHARE) / (1 - PRE_WINDOW_SHARE) * window * 0.97,
         )
         self.registered = np.maximum.accumulate(reg.astype(np.int64))
-        weight = rng.lognormal(0.0, 1.0, n)
+        weight = np.minimum(rng.lognormal(0.0, 1.0, n), BUY_WEIGHT_CAP)
         weight[rng.random(n) < NEVER_BUY_SHARE] = 0.0
         weight[0] = max(weight[0], 1.0)
         self.buy_weight_cdf = np.cumsum(weight)
