@@ -283,8 +283,19 @@ class BronzeProvider(BaseProvider):
     def bronze_review_title(self, rating: int | None = None) -> str:
         return self._pick(v.REVIEW_TITLES[rating or self.bronze_rating()])
 
-    def bronze_review_text(self, rating: int | None = None, product: str = "product") -> str:
-        """Two or three sentences whose tone agrees with the rating."""
-        sentences = v.REVIEW_SENTENCES[rating or self.bronze_rating()]
-        picked = self.generator.random.sample(sentences, self.generator.random.randint(2, 3))
-        return " ".join(s.format(p=product) for s in picked)
+    def bronze_review_text(self, rating: int | None = None, product: Any = None) -> str:
+        """A text in the tone of the rating, composed like populate's: an opener about ``product`` (a
+        product row or any object with category, subcategory, product_name and attributes), aspects of
+        its kind (battery, fit, story...), sometimes delivery and a closing line."""
+        rating = rating or self.bronze_rating()
+        sub = v.SUBCATEGORY_BY_NAME.get((getattr(product, "category", None), getattr(product, "subcategory", None)))
+        name = str(getattr(product, "product_name", None) or "")
+        if sub is None or not name:
+            return v.compose_review("product", "product", ("quality", "price", "packaging"), rating,
+                                    self.generator.random)
+        if sub.category == "Books":
+            noun, head = "book", name.split(" by ")[0]
+        else:
+            noun = sub.noun or str((getattr(product, "attributes", None) or {}).get("type", "product"))
+            head = name.split(",")[0]
+        return v.compose_review(noun, head, sub.aspects, rating, self.generator.random)

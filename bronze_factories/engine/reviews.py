@@ -1,4 +1,4 @@
-"""Reviews: written by customers about the products of their first order.
+"""Reviews: written by customers about the products of their first order, in the tone of their rating.
 
 Reviewing only first orders makes "one review per (customer, product)" hold by construction
 (an order's products are distinct). A review after delivery is verified. An unverified one
@@ -8,11 +8,14 @@ so no other order of theirs can have been delivered before it.
 
 from __future__ import annotations
 
+import random
+
 import numpy as np
 
 from .. import vocabulary as V
 from .catalog import ProductState
 from .ids import customer_id, product_id, review_id
+from .jsontext import q
 from .orders import CANCELLED, DAY, DELIVERED, HOUR, RETURNED, SHIPPED, DayOrders
 from .params import Params
 from .rng import pick, stream
@@ -33,8 +36,8 @@ def review_rows(
     n = len(item_order)
     u, frac, delay = rng.random(n), rng.random(n), rng.integers(DAY, 30 * DAY, n)
     ratings = np.stack([pick(rng, w, n) + 1 for w in (V.RATING_WEIGHTS, RETURNED_RATINGS, UNVERIFIED_RATINGS)])
-    title, first = rng.integers(0, 4, n), rng.integers(0, 4, n)
-    sentence = np.column_stack([first, (first + rng.integers(1, 4, n)) % 4])  # two different sentences
+    title = rng.random(n)
+    words = random.Random(int(rng.integers(0, 2**62)))  # the texts' own stream (per-row Python composition)
     helpful = rng.geometric(0.35, n) - 1
 
     customer = orders.customer[item_order]
@@ -58,13 +61,16 @@ def review_rows(
         pid = product_id(int(orders.product[j]))
         cid = customer_id(int(customer[j]))
         rid = review_id(int(orders.index[k]) * 8 + j - int(orders.item_ptr[k]))
-        noun = V.CATEGORIES[products.category[orders.product[j]]].subcategories[products.subcategory[orders.product[j]]]
-        t = V.REVIEW_TITLES[rating][title[j]]
-        text = " ".join(V.REVIEW_SENTENCES[rating][s].format(p=noun.lower()) for s in sentence[j])
+        product = int(orders.product[j])
+        sub = products.subcategory_of(product)
+        noun, head = V.name_head(sub, int(products.name_number[product]))
+        titles = V.REVIEW_TITLES[rating]
+        t = titles[int(title[j] * len(titles))]
+        text = V.compose_review(noun, head, sub.aspects, rating, words)
         v = bool(verified[j])
         raw = (
             f'{{"review_id": "{rid}", "product_id": "{pid}", "customer_id": "{cid}", "rating": {rating}, '
-            f'"review_title": "{t}", "review_text": "{text}", "review_date": "{date_iso[r]}", '
+            f'"review_title": {q(t)}, "review_text": {q(text)}, "review_date": "{date_iso[r]}", '
             f'"helpful_count": {int(helpful[j])}, "verified_purchase": {str(v).lower()}}}'
         )
         rows.append((rid, pid, cid, rating, text, t, date_sql[r], int(helpful[j]), v, V.SOURCE_SYSTEM, raw))

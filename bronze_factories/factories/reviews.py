@@ -111,11 +111,6 @@ def _verified(o: Any, step: Any) -> bool:
     return any(d < o.review_date for d in delivered)
 
 
-def _topic(o: Any) -> str:
-    product = o.product
-    return (product.subcategory or product.product_name or "product").lower()
-
-
 class ReviewFactory(BronzeFactory):
     """A review by a customer who ordered the product first (the order is made if none exists).
 
@@ -131,7 +126,6 @@ class ReviewFactory(BronzeFactory):
     class Params:
         verified = True
         order_id = None
-        topic = factory.LazyAttribute(_topic)
 
     review_id = factory.Sequence(lambda n: f"REV{REVIEW_BASE + n:010d}")
     customer = ReviewParent(CustomerFactory, "customer_id")
@@ -142,7 +136,7 @@ class ReviewFactory(BronzeFactory):
     rating = factory.Faker("bronze_rating")
     review_title = factory.Faker("bronze_review_title", rating=factory.SelfAttribute("..rating"))
     review_text = factory.Faker(
-        "bronze_review_text", rating=factory.SelfAttribute("..rating"), product=factory.SelfAttribute("..topic")
+        "bronze_review_text", rating=factory.SelfAttribute("..rating"), product=factory.SelfAttribute("..product")
     )
     review_date = Step(_review_date)
     verified_purchase = Step(_verified)

@@ -22,6 +22,7 @@ from .catalog import (
     Category,
     Subcategory,
     compose,
+    name_head,
     name_space,
 )
 from .geography import (
@@ -34,10 +35,12 @@ from .people import (
     GENDERS,
 )
 from .reviews import (
+    NEGATIVE_MARKERS,
+    POSITIVE_MARKERS,
     RATING_WEIGHTS,
     RATINGS,
-    REVIEW_SENTENCES,
     REVIEW_TITLES,
+    compose_review,
 )
 from .store import (
     ADJUSTMENT_REASONS,
@@ -94,18 +97,19 @@ __all__ = [
     "LOGGED_IN_SHARE",
     "MATERIALS",
     "MOVEMENT_TYPES",
+    "NEGATIVE_MARKERS",
     "OPEN_STATUSES",
     "ORDER_STATUSES",
     "PAYMENT_METHODS",
     "PAYMENT_METHOD_WEIGHTS",
     "PAYMENT_STATUS",
+    "POSITIVE_MARKERS",
     "PRODUCT_ADJECTIVES",
     "PRODUCT_PAGE",
     "RATINGS",
     "RATING_WEIGHTS",
     "REFERRERS",
     "REFERRER_WEIGHTS",
-    "REVIEW_SENTENCES",
     "REVIEW_TITLES",
     "SEARCH_PAGE",
     "SHIPPED_STATUSES",
@@ -121,6 +125,8 @@ __all__ = [
     "Device",
     "Subcategory",
     "compose",
+    "compose_review",
+    "name_head",
     "name_space",
     "warehouse_id",
 ]

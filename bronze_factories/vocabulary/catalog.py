@@ -19,7 +19,7 @@ from .catalog_items import SUBCATEGORY_SPECS, Attr, Subcategory
 
 __all__ = [
     "CATEGORIES", "CATEGORY_BY_NAME", "COLORS", "MATERIALS", "PRODUCT_ADJECTIVES", "SIZED_CATEGORIES",
-    "SUBCATEGORIES", "SUBCATEGORY_BY_NAME", "Attr", "Category", "Subcategory", "compose", "name_space",
+    "SUBCATEGORIES", "SUBCATEGORY_BY_NAME", "Attr", "Category", "Subcategory", "compose", "name_head", "name_space",
 ]
 
 
@@ -92,21 +92,41 @@ def _label(attr: Attr, value: object) -> str:
     return f"{attr.prefix}{value}{attr.unit}"
 
 
+def _digits(sub: Subcategory, number: int) -> list[int]:
+    digits = []
+    for radix in _radices(sub):
+        digits.append(number % radix)
+        number //= radix
+    return digits
+
+
+def _named(sub: Subcategory, digits: list[int]) -> dict[str, object]:
+    return {a: sub.attr(a).values[d] for a, d in zip(sub.name_attrs, digits[3:], strict=True)}
+
+
+def name_head(sub: Subcategory, number: int) -> tuple[str, str]:
+    """``(noun, head)`` of name-space number ``number``: ``("Smartphone", "Sonique Nova 5 Smartphone")``;
+    for a book the noun is "book" and the head its title. Reviews refer to the product by these."""
+    digits = _digits(sub, number)
+    line = sub.lines[digits[1]]
+    if sub.category == "Books":
+        return "book", line
+    named = _named(sub, digits)
+    noun = sub.noun or str(named.get("type", ""))
+    model = f"{line} {sub.generations[digits[2]]}" if sub.generations else line
+    return noun, f"{_BRANDS[sub.category][digits[0]]} {model} {noun}"
+
+
 def compose(sub: Subcategory, number: int, r: random.Random) -> tuple[str, str, dict[str, object], str]:
     """``(brand, name, attributes, description)`` of name-space number ``number`` of ``sub``.
 
     The number fixes brand, model line, generation and the attributes shown in the name; ``r``
     draws the others within their ranges.
     """
-    digits = []
-    for radix in _radices(sub):
-        digits.append(number % radix)
-        number //= radix
+    digits = _digits(sub, number)
     brand = _BRANDS[sub.category][digits[0]]
     line = sub.lines[digits[1]]
-    attrs: dict[str, object] = {}
-    for a, d in zip(sub.name_attrs, digits[3:], strict=True):
-        attrs[a] = sub.attr(a).values[d]
+    attrs = _named(sub, digits)
     narrower = {a.name: a for a in (sub.by_type or {}).get(str(attrs.get("type")), ())}
     for attr in sub.attrs:
         if attr.name in attrs:
@@ -118,15 +138,14 @@ def compose(sub: Subcategory, number: int, r: random.Random) -> tuple[str, str, 
             attrs[attr.name] = round(r.uniform(attr.lo, attr.hi), attr.decimals)
         else:
             attrs[attr.name] = r.randint(int(attr.lo), int(attr.hi))
-    model = f"{line} {sub.generations[digits[2]]}" if sub.generations else line
-    noun = sub.noun or str(attrs.get("type", ""))
+    noun, head = name_head(sub, number)
     shown = ", ".join(_label(sub.attr(a), attrs[a]) for a in sub.name_attrs if sub.noun or a != "type")
     if sub.category == "Books":
         name = f"{line} by {attrs['author']}, {attrs['format']}"
         short = line
     else:
-        name = f"{brand} {model} {noun}" + (f", {shown}" if shown else "")
-        short = f"{brand} {model}"
+        name = head + (f", {shown}" if shown else "")
+        short = head[: -len(noun) - 1] if noun else head
     phrases = [p.format(v=attrs[a]) for a, p in sub.phrases if a in attrs]
     spec = ", ".join(phrases[:-1]) + (f" and {phrases[-1]}" if len(phrases) > 1 else "".join(phrases))
     description = sub.copy.format(short=short, noun=noun.lower(), brand=brand, **attrs).strip()
