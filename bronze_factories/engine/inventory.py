@@ -1,9 +1,7 @@
-"""Inventory movements: initial stock, order shipments and returns, restocks, adjustments, transfers.
+"""Inventory movements as arrays, the movements of orders (shipments and returns), and their rows.
 
-Stock can never go negative because every (product, warehouse) starts, at the window start,
-with at least everything that will ever leave it: the simulation's ledger pass sums the
-outflows of the whole window first (O(products x warehouses) state), then the ``stock:``
-units write the initial ``IN`` rows.
+Opening stock, restocks, transfers and adjustments come from the stock policy (:mod:`.stock`),
+which also decides which orders a stock-out moves, delays or cancels.
 """
 
 from __future__ import annotations
@@ -13,16 +11,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import vocabulary as V
-from .catalog import ProductState
-from .demand import Calendar
-from .ids import DAILY_OPERATIONS, OPS_PER_DAY, ORDER_MOVEMENTS, order_id, product_id
+from .ids import ORDER_MOVEMENTS, order_id, product_id
 from .orders import NONE, DayOrders
-from .params import Params
-from .rng import pick, stream
 from .timefmt import iso, sql
 
 IN, OUT, ADJUSTMENT, TRANSFER = V.MOVEMENT_TYPES
-RESTOCKS_PER_PAIR_DAY = 0.004
+RESTOCKS_PER_PAIR_DAY = 0.02
 ADJUSTMENTS_PER_PAIR_DAY = 0.002
 TRANSFERS_PER_PAIR_DAY = 0.001
 
@@ -39,11 +33,6 @@ class Movements:
     t: np.ndarray
     reference: list[str]
     reason: list[str]
-
-    def outflow_into(self, out: np.ndarray, warehouses: int) -> None:
-        """Add what these movements take out of each (product, warehouse) to ``out``."""
-        neg = self.quantity < 0
-        np.add.at(out, self.product[neg] * warehouses + self.warehouse[neg], -self.quantity[neg])
 
 
 def _cat(parts: list[Movements]) -> Movements:
@@ -76,65 +65,11 @@ def order_movements(orders: DayOrders) -> Movements:
 
 
 def operations_per_day(products: int, warehouses: int) -> tuple[int, int, int]:
-    """How many restocks, adjustments and transfer pairs each day has."""
+    """About how many restocks, adjustments and transfer pairs a day has (for estimates; the stock
+    policy decides the real numbers from the stock levels)."""
     pairs = products * warehouses
     return (max(1, round(pairs * RESTOCKS_PER_PAIR_DAY)), max(1, round(pairs * ADJUSTMENTS_PER_PAIR_DAY)),
             round(pairs * TRANSFERS_PER_PAIR_DAY) if warehouses > 1 else 0)
-
-
-def daily_operations(params: Params, calendar: Calendar, products: ProductState, day: int) -> Movements:
-    """The day's restocks (IN), shrinkage and counts (ADJUSTMENT) and transfers (TRANSFER pairs)."""
-    rng = stream(params.seed, "inventory", day)
-    n_restock, n_adjust, n_transfer = operations_per_day(products.n, params.warehouses)
-    day_start = calendar.day_start(day)
-    base = DAILY_OPERATIONS + day * OPS_PER_DAY
-
-    restock_p = products.pick(rng, n_restock)
-    restock_w = rng.integers(0, params.warehouses, n_restock)
-    restock_q = rng.integers(20, 200, n_restock)
-    adjust_p = rng.integers(0, products.n, n_adjust)
-    adjust_w = rng.integers(0, params.warehouses, n_adjust)
-    reason = pick(rng, (0.5, 0.2, 0.3), n_adjust)  # shrinkage, damaged: out; cycle_count: either way
-    adjust_q = rng.integers(1, 4, n_adjust) * np.where((reason < 2) | (rng.random(n_adjust) < 0.5), -1, 1)
-    transfer_p = products.pick(rng, n_transfer)
-    transfer_from = rng.integers(0, params.warehouses, n_transfer)
-    transfer_to = (transfer_from + rng.integers(1, max(2, params.warehouses), n_transfer)) % params.warehouses
-    transfer_q = rng.integers(5, 50, n_transfer)
-    times = day_start + rng.integers(1, 86_400, n_restock + n_adjust + n_transfer)
-    t_restock, t_adjust, t_transfer = np.split(times, [n_restock, n_restock + n_adjust])
-
-    ids = base + np.arange(n_restock + n_adjust + 2 * n_transfer)
-    tr_ref = [f"TRF-{day:05d}-{k:05d}" for k in range(n_transfer)]
-    return Movements(
-        inventory_id=ids,
-        product=np.concatenate([restock_p, adjust_p, np.repeat(transfer_p, 2)]),
-        warehouse=np.concatenate([restock_w, adjust_w, np.column_stack([transfer_from, transfer_to]).ravel()]),
-        quantity=np.concatenate([restock_q, adjust_q, np.column_stack([-transfer_q, transfer_q]).ravel()]),
-        kind=np.concatenate([np.zeros(n_restock, int), np.full(n_adjust, 2), np.full(2 * n_transfer, 3)]),
-        t=np.concatenate([t_restock, t_adjust, np.repeat(t_transfer, 2)]),
-        reference=[f"PO-{day:05d}-{k:05d}" for k in range(n_restock)]
-        + [f"ADJ-{day:05d}-{k:05d}" for k in range(n_adjust)] + [r for r in tr_ref for _ in (0, 1)],
-        reason=["restock"] * n_restock + [V.ADJUSTMENT_REASONS[r] for r in reason]
-        + ["transfer_out", "transfer_in"] * n_transfer,
-    )
-
-
-def initial_stock(params: Params, calendar: Calendar, outflow: np.ndarray, lo: int, hi: int) -> Movements:
-    """The IN at the window start of every (product, warehouse) of products ``lo``..``hi - 1``."""
-    rng = stream(params.seed, "inventory.initial", lo)
-    w = params.warehouses
-    pairs = np.arange(lo * w, hi * w)
-    n = len(pairs)
-    return Movements(
-        inventory_id=pairs + 1,
-        product=pairs // w,
-        warehouse=pairs % w,
-        quantity=outflow[pairs] + rng.integers(10, 100, n),
-        kind=np.zeros(n, int),
-        t=np.full(n, calendar.start_s),
-        reference=[f"INIT-{V.warehouse_id(int(x))}" for x in pairs % w],
-        reason=["initial_stock"] * n,
-    )
 
 
 def movement_rows(m: Movements, lo: int = 0, hi: int | None = None) -> list[tuple]:

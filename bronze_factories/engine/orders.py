@@ -29,6 +29,10 @@ PENDING, PROCESSING, SHIPPED, DELIVERED, CANCELLED, RETURNED = (STATUS[s] for s 
 NONE = -1
 QUANTITY_WEIGHTS = (0.75, 0.18, 0.05, 0.015, 0.005)
 MAX_GAP = 900  # seconds between two events of a session
+CANCEL_REASONS = ("customer_request", "out_of_stock")
+#: No order is placed in a day's first minute: that minute holds the day's restocks and stock adjustments.
+FIRST_ORDER_S = 60
+CUSTOMER_REQUEST, OUT_OF_STOCK = range(2)
 
 
 @dataclass
@@ -59,6 +63,13 @@ class DayOrders:
     delivered_at: np.ndarray
     returned_at: np.ndarray
     cancelled_at: np.ndarray
+    # Drawn once, kept so that the stock policy can re-time an order it back-orders or cancels:
+    transit: np.ndarray
+    return_delay: np.ndarray
+    wants_return: np.ndarray
+    cancel_delay: np.ndarray
+    cancel_reason: np.ndarray  # CANCEL_REASONS index; meaningful on cancelled orders
+    backordered: np.ndarray
 
     def __len__(self) -> int:
         return len(self.index)
@@ -100,7 +111,7 @@ def day_orders(
     rng = stream(params.seed, "orders", day)
     n = int(calendar.orders[day])
     start_s, end_s = calendar.start_s, calendar.end_s
-    t = calendar.day_start(day) + times_of_day(rng, n)
+    t = calendar.day_start(day) + np.maximum(times_of_day(rng, n), FIRST_ORDER_S)
 
     n_items = (pick(rng, V.BASKET_WEIGHTS, n) + 1).clip(1, max_items(params))
     item_ptr = np.concatenate([[0], np.cumsum(n_items)])
@@ -190,7 +201,34 @@ def day_orders(
         delivered_at=delivered_at,
         returned_at=returned_at,
         cancelled_at=cancelled_at,
+        transit=transit,
+        return_delay=return_delay,
+        wants_return=u_return < 0.07,
+        cancel_delay=cancel_delay,
+        cancel_reason=np.full(n, CUSTOMER_REQUEST, np.int8),
+        backordered=np.zeros(n, bool),
     )
+
+
+def ship_later(orders: DayOrders, k: int, shipped: int, end_s: int) -> None:
+    """Order ``k`` leaves the warehouse at ``shipped`` (a back-order): delivery and return follow it."""
+    orders.backordered[k] = True
+    orders.shipped_at[k] = shipped
+    arrival = shipped + int(orders.transit[k])
+    delivered = arrival < end_s
+    orders.delivered_at[k] = arrival if delivered else NONE
+    back = arrival + int(orders.return_delay[k])
+    returned = delivered and bool(orders.wants_return[k]) and back < end_s
+    orders.returned_at[k] = back if returned else NONE
+    orders.status[k] = RETURNED if returned else DELIVERED if delivered else SHIPPED
+
+
+def cancel(orders: DayOrders, k: int, reason: int, end_s: int) -> None:
+    """Order ``k`` is cancelled (for ``reason``) instead of shipped."""
+    orders.status[k] = CANCELLED
+    orders.cancel_reason[k] = reason
+    orders.cancelled_at[k] = int(orders.t[k]) + min(int(orders.cancel_delay[k]), end_s - int(orders.t[k]) - 1)
+    orders.shipped_at[k] = orders.delivered_at[k] = orders.returned_at[k] = NONE
 
 
 def money(cents: int) -> str:
@@ -217,6 +255,7 @@ def order_rows(
         oid = order_id(int(batch.index[k]))
         cid = customer_id(int(batch.customer[k]))
         status = V.ORDER_STATUSES[batch.status[k]]
+        reason = f'"{CANCEL_REASONS[batch.cancel_reason[k]]}"' if batch.status[k] == CANCELLED else "null"
         address = customers.address_json(pools, int(batch.customer[k]))
         items = []
         for j in range(int(batch.item_ptr[k]), int(batch.item_ptr[k + 1])):
@@ -239,7 +278,8 @@ def order_rows(
             f'"shipping_address": {address}, "shipped_at": {_ts(int(batch.shipped_at[k]), iso_of)}, '
             f'"delivered_at": {_ts(int(batch.delivered_at[k]), iso_of)}, '
             f'"returned_at": {_ts(int(batch.returned_at[k]), iso_of)}, '
-            f'"cancelled_at": {_ts(int(batch.cancelled_at[k]), iso_of)}}}'
+            f'"cancelled_at": {_ts(int(batch.cancelled_at[k]), iso_of)}, "cancel_reason": {reason}, '
+            f'"backordered": {"true" if batch.backordered[k] else "false"}}}'
         )
         rows.append((oid, cid, order_sql[k - lo], status, address, total, V.SOURCE_SYSTEM, raw))
     return rows

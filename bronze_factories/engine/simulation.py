@@ -11,11 +11,12 @@ import numpy as np
 from .catalog import ProductState, product_rows
 from .customers import CustomerState, customer_rows
 from .demand import Calendar
-from .inventory import daily_operations, initial_stock, movement_rows, operations_per_day, order_movements
+from .inventory import movement_rows, operations_per_day, order_movements
 from .orders import day_orders, max_items, order_rows
 from .params import Params
 from .pools import build_pools
 from .reviews import review_rows
+from .stock import DayStock, StockPolicy
 from .web import day_web, purchase_session_ids
 
 #: Entities per ``customers:``/``products:``/``stock:`` unit...
@@ -42,10 +43,10 @@ class Simulation:
     """One simulated store for one set of parameters.
 
     Building it runs the cheap *order ledger* pass (every order's customer, items and
-    fulfilment, without formatting a row) to derive the per-customer and per-product state
-    that later units need: whose order is whose first, when their next one comes, how much
-    stock each warehouse must start with. That state is O(customers + products x warehouses),
-    never O(orders).
+    fulfilment, without formatting a row) to derive the per-customer state that later units
+    need (whose order is whose first, when their next one comes), and runs the stock policy
+    forward over the days (:mod:`.stock`): its state is O(products x warehouses); what it keeps
+    per day is that day's restocks, transfers and adjustments and the few orders it changed.
     """
 
     def __init__(self, params: Params) -> None:
@@ -56,19 +57,22 @@ class Simulation:
         self.products = ProductState(p.seed, p.products, self.calendar.months)
         self.first_order = np.full(p.customers, -1, np.int64)
         self.next_order_t = np.full(p.customers, self.calendar.end_s, np.int64)
-        self.outflow = np.zeros(p.products * p.warehouses, np.int64)
+        self.stock = StockPolicy(p, self.calendar, self.products)
+        self.day_stock: list[DayStock] = []
         for day in range(p.days):
-            orders = self._orders(day)
+            orders = day_orders(p, self.calendar, self.customers, self.products, day)
+            self.day_stock.append(self.stock.step(day, orders))
             for idx, cust, t in zip(orders.index.tolist(), orders.customer.tolist(), orders.t.tolist(), strict=True):
                 if self.first_order[cust] < 0:
                     self.first_order[cust] = idx
                 elif self.next_order_t[cust] == self.calendar.end_s:
                     self.next_order_t[cust] = t
-            order_movements(orders).outflow_into(self.outflow, p.warehouses)
-            daily_operations(p, self.calendar, self.products, day).outflow_into(self.outflow, p.warehouses)
 
     def _orders(self, day: int):
-        return day_orders(self.params, self.calendar, self.customers, self.products, day)
+        """The day's ledger as the stock policy left it (moved, back-ordered and cancelled orders)."""
+        orders = day_orders(self.params, self.calendar, self.customers, self.products, day)
+        self.day_stock[day].apply(orders, self.calendar.end_s)
+        return orders
 
     def units(self, shard: tuple[int, int] | None = None) -> list[str]:
         """Unit keys in load order; with ``shard=(k, n)`` (1-based k) only the k-th of n disjoint parts."""
@@ -93,8 +97,7 @@ class Simulation:
                 "customers": ("raw_customers", lambda lo, hi: customer_rows(self.customers, self.pools, p.seed, lo, hi)),
                 "products": ("raw_products", lambda lo, hi: product_rows(self.products, self.pools, p.seed, lo, hi,
                                                                       self.calendar.start_s)),
-                "stock": ("raw_inventory",
-                          lambda lo, hi: movement_rows(initial_stock(p, self.calendar, self.outflow, lo, hi))),
+                "stock": ("raw_inventory", lambda lo, hi: movement_rows(self.stock.initial(lo, hi))),
             }[kind]
             last = min(n + BLOCK, p.customers if kind == "customers" else p.products)
             for lo in range(n, last, PIECE):
@@ -108,7 +111,7 @@ class Simulation:
             for lo in range(0, len(orders), PIECE):
                 rows = order_rows(orders, self.customers, self.pools, session_ids, lo, lo + PIECE)
                 yield from _chunks("raw_orders", unit, rows, batch_size)
-            for moves in (order_movements(orders), daily_operations(p, self.calendar, self.products, n)):
+            for moves in (order_movements(orders), self.day_stock[n].movements):
                 for lo in range(0, len(moves.inventory_id), PIECE):
                     yield from _chunks("raw_inventory", unit, movement_rows(moves, lo, lo + PIECE), batch_size)
             reviews = review_rows(p, self.products, orders, self.first_order, self.next_order_t, self.calendar.end_s)
