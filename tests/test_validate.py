@@ -104,6 +104,13 @@ def test_params_are_read_from_the_load_ledger(conn: Connection) -> None:
 # --- one corruption per rule ----------------------------------------------------------------------
 
 SESS5, SESS13 = "'SESS000000000005'", "'SESS000000000013'"
+
+
+def complete(table: str) -> str:
+    """Rows inserted with a one-key stub raw_data get the full record (raw_data_not_empty wants every column)."""
+    return (f"UPDATE {table} x SET raw_data = to_jsonb(x) - 'raw_data' - 'source_system' - 'ingestion_timestamp' "
+            "WHERE (SELECT count(*) FROM jsonb_object_keys(x.raw_data)) = 1")
+
 CORRUPTIONS: dict[str, tuple[list[str], set[str] | None]] = {
     # relationships
     "order_customer_exists": ([f"UPDATE {ORD} SET customer_id = 'CUST99999999' WHERE order_id = 'ORD0000000006'"],
@@ -145,7 +152,7 @@ CORRUPTIONS: dict[str, tuple[list[str], set[str] | None]] = {
     "event_session_exists": (
         [f"""INSERT INTO {E} (event_id, session_id, user_id, event_type, page_url, device_info, event_timestamp, raw_data)
              VALUES (999000, 'SESS000000000999', NULL, 'page_view', '/', '{{}}', '2024-03-05 12:00',
-                     '{{"event_id": 1}}')"""],
+                     '{{"event_id": 1}}')""", complete(E)],
         None),
     "event_user_matches_session": ([f"UPDATE {E} SET user_id = 'CUST00000002' WHERE event_id = 1001"], None),
     "event_device_matches_session": (
@@ -165,10 +172,12 @@ CORRUPTIONS: dict[str, tuple[list[str], set[str] | None]] = {
     "inventory_product_exists": (
         [f"""INSERT INTO {INV} (inventory_id, product_id, warehouse_id, quantity, movement_type, movement_date,
                               reference_number, raw_data)
-             VALUES (900, 'PROD99999999', 'WH001', 5, 'IN', '2024-03-05 12:00', 'PO9', '{{"inventory_id": 900}}')"""],
+             VALUES (900, 'PROD99999999', 'WH001', 5, 'IN', '2024-03-05 12:00', 'PO-20240301-000000009',
+                     '{{"inventory_id": 900}}')""", complete(INV)],
         None),
     "inventory_initial_in": ([f"UPDATE {INV} SET movement_date = movement_date + interval '1 hour' "
-                              "WHERE product_id = 'PROD00000004' AND warehouse_id = 'WH002'"], None),
+                              "WHERE product_id = 'PROD00000004' AND warehouse_id = 'WH002'"],
+                             {"inventory_initial_in", "inventory_restock_po"}),  # an opening IN late is no PO
     "inventory_out_per_shipped_item": (
         [f"DELETE FROM {INV} WHERE movement_type = 'OUT' AND reference_number = 'ORD0000000008'"], None),
     "inventory_out_dated_at_shipping": (
@@ -178,7 +187,7 @@ CORRUPTIONS: dict[str, tuple[list[str], set[str] | None]] = {
         [f"""INSERT INTO {INV} (inventory_id, product_id, warehouse_id, quantity, movement_type, movement_date,
                               reference_number, raw_data)
              VALUES (901, 'PROD00000003', 'WH001', -1, 'OUT', '2024-03-10 12:00', 'ORD0000000006',
-                     '{{"inventory_id": 901}}')"""], None),
+                     '{{"inventory_id": 901}}')""", complete(INV)], None),
     "inventory_return_in": ([f"DELETE FROM {INV} WHERE movement_type = 'IN' AND reference_number = 'ORD0000000002'"],
                             None),
     "inventory_transfer_pairs": ([f"UPDATE {INV} SET quantity = 4 WHERE movement_type = 'TRANSFER' AND quantity = 5"],
@@ -187,7 +196,7 @@ CORRUPTIONS: dict[str, tuple[list[str], set[str] | None]] = {
         [f"""INSERT INTO {INV} (inventory_id, product_id, warehouse_id, quantity, movement_type, movement_date,
                               reference_number, raw_data)
              VALUES (902, 'PROD00000004', 'WH002', -100, 'ADJUSTMENT', '2024-03-05 12:00', 'ADJ9',
-                     '{{"inventory_id": 902}}')"""], None),
+                     '{{"inventory_id": 902}}')""", complete(INV)], None),
     # time
     "orders_in_window": ([f"UPDATE {ORD} SET order_date = '2024-02-29 23:00' WHERE order_id = 'ORD0000000001'"],
                          {"orders_in_window", "order_purchase_event"}),  # the purchase event stays in the window
@@ -200,7 +209,7 @@ CORRUPTIONS: dict[str, tuple[list[str], set[str] | None]] = {
         [f"""INSERT INTO {INV} (inventory_id, product_id, warehouse_id, quantity, movement_type, movement_date,
                               reference_number, raw_data)
              VALUES (903, 'PROD00000001', 'WH002', 3, 'ADJUSTMENT', '2024-03-12 09:00', 'ADJ8',
-                     '{{"inventory_id": 903}}')"""], None),
+                     '{{"inventory_id": 903}}')""", complete(INV)], None),
     "reviews_in_window": ([f"UPDATE {R} SET review_date = '2024-03-12 10:00' WHERE review_id = 'REV0000000001'"],
                           None),
     "customers_registered_before_end": (
@@ -245,12 +254,29 @@ CORRUPTIONS: dict[str, tuple[list[str], set[str] | None]] = {
              WHERE session_id = 'SESS000000000012'"""], None),
     "product_category_known": ([f"UPDATE {P} SET subcategory = 'Drones' WHERE product_id = 'PROD00000003'"], None),
     "product_size_attribute": ([f"UPDATE {P} SET attributes = attributes - 'size' WHERE product_id = 'PROD00000001'"],
-                               None),
+                               {"product_size_attribute", "product_attribute_schema"}),  # size is in the schema too
+    "product_attribute_schema": (  # a 24 kg pair of headphones
+        [f"UPDATE {P} SET attributes = jsonb_set(attributes, '{{weight_kg}}', '24') WHERE product_id = 'PROD00000003'"],
+        None),
+    "order_item_after_launch": (  # ORD0000000003 (March 2) orders PROD00000004, viewed in its session too
+        [f"""UPDATE {P} SET raw_data = raw_data || '{{"available_from": "2024-03-03"}}'
+             WHERE product_id = 'PROD00000004'"""], {"order_item_after_launch", "product_view_after_launch"}),
+    "product_view_after_launch": (
+        [f"""UPDATE {P} SET raw_data = raw_data || '{{"available_from": "2024-03-02"}}'
+             WHERE product_id = 'PROD00000004'""",
+         f"UPDATE {E} SET page_url = '/products/PROD00000004' WHERE event_id = 13001"], None),
+    "inventory_restock_po": (  # placed the day it arrives
+        [f"UPDATE {INV} SET reference_number = 'PO-20240304-000000001' "
+         "WHERE reference_number = 'PO-20240301-000000001'"], None),
+    "inventory_out_of_stock_cancellation": (  # 50 units were on the shelf
+        [f"""UPDATE {ORD} SET raw_data = raw_data || '{{"cancel_reason": "out_of_stock", "warehouse_id": "WH001"}}'
+             WHERE order_id = 'ORD0000000003'"""], None),
     "product_cost_below_price": ([f"UPDATE {P} SET cost = 20 WHERE product_id = 'PROD00000002'"], None),
     "review_title_matches_rating": (
         [f"UPDATE {R} SET review_title = 'Waste of money' WHERE review_id = 'REV0000000001'"], None),
     "event_type_known": ([f"UPDATE {E} SET event_type = 'hover' WHERE event_id = 13003"], None),
-    "inventory_movement_sign": ([f"UPDATE {INV} SET quantity = -20 WHERE reference_number = 'PO0000000001'"], None),
+    "inventory_movement_sign": (
+        [f"UPDATE {INV} SET quantity = -20 WHERE reference_number = 'PO-20240301-000000001'"], None),
     "raw_data_not_empty": ([f"UPDATE {C} SET raw_data = '{{}}' WHERE customer_id = 'CUST00000005'"], None),
     "id_formats": ([f"UPDATE {R} SET review_id = 'REV123' WHERE review_id = 'REV0000000003'"], None),
 }
@@ -270,6 +296,28 @@ def test_corruption_trips_exactly_its_rule(conn: Connection, rule: str) -> None:
     assert f"FAIL    {report[rule].category:<14}{rule}" in report.format()
 
 
+# The gaps the first versions of these rules left open: one more corruption each.
+SHARPENED: list[tuple[str, list[str]]] = [
+    ("review_title_matches_rating",  # a five-star review whose text pans the product
+     [f"UPDATE {R} SET review_text = 'Terrible, avoid this shirt.' WHERE review_id = 'REV0000000001'"]),
+    ("review_title_matches_rating",  # a two-star review that raves
+     [f"UPDATE {R} SET review_text = 'I love these shoes, highly recommend.' WHERE review_id = 'REV0000000004'"]),
+    ("raw_data_not_empty", [f"UPDATE {INV} SET raw_data = raw_data - 'reference_number' WHERE inventory_id = 1"]),
+    ("id_formats", [f"UPDATE {E} SET event_id = 1001 WHERE event_id = 1002"]),
+    ("id_formats", [f"UPDATE {INV} SET inventory_id = 1 WHERE inventory_id = 9"]),
+    ("inventory_return_in",  # one unit of a returned item comes back, the order had one... make it two
+     [f"UPDATE {INV} SET quantity = 2 WHERE movement_type = 'IN' AND reference_number = 'ORD0000000002' "
+      "AND product_id = 'PROD00000003'"]),
+]
+
+
+@pytest.mark.parametrize(("rule", "statements"), SHARPENED, ids=[f"{r}-{i}" for i, (r, _) in enumerate(SHARPENED)])
+def test_sharpened_rules_catch_what_they_missed(conn: Connection, rule: str, statements: list[str]) -> None:
+    run(conn, statements)
+    report = validate(conn, params=PARAMS, categories=CHECKS)
+    assert {r.name for r in report.failed()} == {rule}
+
+
 # --- realism ----------------------------------------------------------------------------------------
 
 
@@ -281,9 +329,11 @@ def test_realism_figures_of_the_fixture(conn: Connection) -> None:
         "events_per_session": 1.0, "logged_in_share": 0.6, "order_night_share": 0.0, "session_night_share": 0.0,
         "product_popularity": 0.0,  # the top 20% of 4 products is no product at all
         "repeat_customers": 0.75, "never_ordering_customers": 0.2, "basket_sizes": 1.0, "rating_mean": 3.5,
-        "funnel_decreasing": 0.0,
+        "funnel_decreasing": 0.0, "product_names_distinct": 1.0, "review_texts_distinct": 1.0,
+        "customer_orders_per_month": 3.0, "stockout_share": 0.0,
     }
-    assert {r.name for r in report.failed()} == {"product_popularity", "basket_sizes", "rating_mean"}
+    assert {r.name for r in report.failed()} == {"product_popularity", "basket_sizes", "rating_mean", "stockout_share"}
+    assert report["top_product_view_share"].skipped == "fewer than 1000 products"
     assert report["order_weekday_variation"].skipped == "window shorter than 14 days"
     assert report["order_holiday_peak"].skipped.startswith("window does not cover November-December")
 
@@ -318,6 +368,19 @@ REALISM: list[tuple[str, list[str], dict[str, bool]]] = [
     ("good ratings", [f"UPDATE {R} SET rating = 4"], {"rating_mean": True}),
     ("checkouts without carts", [f"UPDATE {E} SET event_type = 'checkout_start' WHERE event_type = 'search'"],
      {"funnel_decreasing": False}),
+    ("one name for every product", [f"UPDATE {P} SET product_name = 'Sonique Compact Smartphones'"],
+     {"product_names_distinct": False}),
+    ("one text for every review", [f"UPDATE {R} SET review_text = 'Good.'"], {"review_texts_distinct": False}),
+    ("a customer with 24 orders in March", [f"UPDATE {ORD} SET customer_id = 'CUST00000001'"] + [
+        f"INSERT INTO {ORD} (order_id, customer_id, order_date, raw_data) "
+        f"VALUES ('ORD00000001{k:02d}', 'CUST00000001', '2024-03-05 10:00', '{{\"a\": 1}}')" for k in range(16)],
+     {"customer_orders_per_month": False}),
+    ("a shelf that empties", [f"UPDATE {INV} SET quantity = 2 WHERE inventory_id = 1",
+                              f"""INSERT INTO {INV} (inventory_id, product_id, warehouse_id, quantity, movement_type,
+                                  movement_date, reference_number, raw_data)
+                                  VALUES (904, 'PROD00000001', 'WH001', -2, 'ADJUSTMENT', '2024-03-01 00:10', 'ADJ7',
+                                          '{{"inventory_id": 904}}')"""],
+     {"stockout_share": True}),
 ]
 
 

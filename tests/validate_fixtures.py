@@ -63,11 +63,15 @@ CUSTOMERS = [  # id, first, last, city index, registration
     ("CUST00000004", "Edsger", "Dijkstra", 3, t(2, 8)),  # registered inside the window
     ("CUST00000005", "Barbara", "Liskov", 4, dt.datetime(2023, 12, 1, 10, 0)),  # never orders
 ]
-PRODUCTS = [  # id, category, subcategory, brand, price, cost, attributes
-    ("PROD00000001", "Clothing", "Shirts", "Northline", "25.00", "10.00", {"size": "M", "color": "Blue"}),
-    ("PROD00000002", "Books", "Fiction", "Bluequill", "12.50", "8.00", {"format": "paperback"}),
-    ("PROD00000003", "Electronics", "Headphones", "Sonique", "80.00", "55.00", {"color": "Black"}),
-    ("PROD00000004", "Shoes", "Running", "Stride", "60.00", "30.00", {"size": "9", "color": "Red"}),
+PRODUCTS = [  # id, category, subcategory, brand, price, cost, attributes (within the subcategory's schema)
+    ("PROD00000001", "Clothing", "Shirts", "Northline", "25.00", "10.00",
+     {"type": "T-Shirt", "color": "Navy", "size": "M", "material": "Cotton", "fit": "Regular", "weight_kg": 0.2}),
+    ("PROD00000002", "Books", "Fiction", "Bluequill", "12.50", "8.00",
+     {"author": "Maya Collins", "format": "Paperback", "language": "English", "pages": 320}),
+    ("PROD00000003", "Electronics", "Headphones", "Sonique", "80.00", "55.00",
+     {"type": "Over-Ear", "color": "Graphite", "battery_hours": 30, "noise_cancelling": True, "weight_kg": 0.25}),
+    ("PROD00000004", "Shoes", "Running", "Stride", "60.00", "30.00",
+     {"type": "Road Running Shoes", "color": "Red", "size": "9", "material": "Mesh", "drop_mm": 8, "weight_kg": 0.6}),
 ]
 PRICE = {p[0]: Decimal(p[4]) for p in PRODUCTS}
 DEVICE_SETS = [  # device_type, os, browser, is_mobile
@@ -214,7 +218,7 @@ def _rows() -> dict[type, list[dict[str, Any]]]:
         ("PROD00000003", "WH001", -5, "TRANSFER", t(7, 8), "TRF0000000001"),
         ("PROD00000003", "WH002", 5, "TRANSFER", t(7, 8), "TRF0000000001"),
         ("PROD00000002", "WH002", -2, "ADJUSTMENT", t(5, 18), "ADJ0000000001"),
-        ("PROD00000001", "WH002", 20, "IN", t(4, 7), "PO0000000001"),
+        ("PROD00000001", "WH002", 20, "IN", t(4, 7), "PO-20240301-000000001"),
     ]
     for i, (pid, wh, qty, kind, at, ref) in enumerate(inventory, start=1):
         rec = {"inventory_id": i, "product_id": pid, "warehouse_id": wh, "quantity": qty, "movement_type": kind,

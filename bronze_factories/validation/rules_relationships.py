@@ -218,14 +218,17 @@ WHERE m.movement_type = 'OUT' AND o.status IN {UNSHIPPED}"""
 
 
 def inventory_return_in(q: Sql) -> str:
-    return f"""SELECT (
-  SELECT count(*) FROM {q.t('raw_inventory')} m
-  WHERE m.movement_type = 'IN' AND (m.reference_number LIKE 'ORD%' OR EXISTS (
-      SELECT 1 FROM {q.t('raw_orders')} o WHERE o.order_id = m.reference_number))
-    AND NOT EXISTS (SELECT 1 FROM {q.t('raw_orders')} o WHERE o.order_id = m.reference_number AND o.status = 'returned')
-) + (
-  SELECT count(*) FROM {q.t('raw_orders')} o WHERE o.status = 'returned' AND NOT EXISTS (
-    SELECT 1 FROM {q.t('raw_inventory')} m WHERE m.movement_type = 'IN' AND m.reference_number = o.order_id))"""
+    return f"""WITH i AS (
+  SELECT o.order_id, {q.txt('it.value', 'product_id')} AS product_id, SUM({q.num('it.value', 'quantity')}) AS qty
+  FROM {q.t('raw_orders')} o {q.items('o')} WHERE o.status = 'returned' GROUP BY 1, 2),
+m AS (
+  SELECT reference_number AS order_id, product_id, SUM(quantity) AS qty
+  FROM {q.t('raw_inventory')} x
+  WHERE movement_type = 'IN' AND (reference_number LIKE 'ORD%' OR EXISTS (
+      SELECT 1 FROM {q.t('raw_orders')} o WHERE o.order_id = x.reference_number))
+  GROUP BY 1, 2)
+SELECT count(*) FROM i FULL JOIN m ON m.order_id = i.order_id AND m.product_id = i.product_id
+WHERE i.qty IS NULL OR m.qty IS NULL OR i.qty <> m.qty"""
 
 
 def inventory_transfer_pairs(q: Sql) -> str:
@@ -297,7 +300,8 @@ RULES: tuple[Rule, ...] = (
     Rule("inventory_no_out_for_unshipped", R, "pending, processing and cancelled orders have no OUT",
          inventory_no_out_for_unshipped),
     Rule("inventory_return_in", R,
-         "IN movements that reference an order reference a returned one; every returned order has one",
+         "IN movements that reference an order bring back a returned item of it; every returned item comes back "
+         "with its quantity",
          inventory_return_in),
     Rule("inventory_transfer_pairs", R,
          "TRANSFER movements come in pairs: -q and +q, two warehouses, same product, reference and time",

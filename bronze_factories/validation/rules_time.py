@@ -19,8 +19,11 @@ from ..vocabulary import ORDER_STATUSES, PAYMENT_STATUS
 from .sql import Rule, Sql, in_list
 
 T = "time"
-OPEN_MAX_AGE = dt.timedelta(days=7)
-SHIPPED_MAX_AGE = dt.timedelta(days=30)
+#: What the generators produce: pending/processing orders are under two days old (the engine's under
+#: 48 hours, the factories' under 40); a shipped, undelivered order under 17 days (up to 23 hours to
+#: ship and 5 days in transit, plus up to 11 days waiting for a purchase order when back-ordered).
+OPEN_MAX_AGE = dt.timedelta(days=2)
+SHIPPED_MAX_AGE = dt.timedelta(days=17)
 FULFILMENT = ("shipped_at", "delivered_at", "returned_at", "cancelled_at")
 
 

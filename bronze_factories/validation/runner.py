@@ -15,14 +15,15 @@ from sqlalchemy.exc import DBAPIError
 from ..config import ConfigError, database_url, make_engine, schema_name, translate_map
 from ..engine.params import Params
 from ..models import SCHEMA, TABLES, LoadLedger
-from . import rules_consistency, rules_realism, rules_relationships, rules_time
+from . import rules_catalog, rules_consistency, rules_inventory, rules_realism, rules_relationships, rules_time
 from .report import CATEGORIES, Report, RuleResult
 from .sql import Context, Rule, Sql
 
 log = logging.getLogger("bronze_factories.validate")
 
 RULES: tuple[Rule, ...] = (
-    rules_relationships.RULES + rules_time.RULES + rules_consistency.RULES + rules_realism.RULES
+    rules_relationships.RULES + rules_inventory.RULES + rules_time.RULES + rules_consistency.RULES
+    + rules_catalog.RULES + rules_realism.RULES + rules_catalog.REALISM_RULES + rules_inventory.REALISM_RULES
 )
 RULE_NAMES: tuple[str, ...] = tuple(r.name for r in RULES)
 
