@@ -143,6 +143,12 @@ def _ensure_opening(movement: RawInventory, step: Any, extracted: Any) -> None:
         refresh_raw(stock.opening)
 
 
+def _purchase_order(o: Any) -> str:
+    """A restock is a purchase order placed a supplier lead time (3-10 days) before it arrives, as populate's."""
+    placed = o.movement_date - dt.timedelta(days=rng().randint(3, 10))
+    return f"PO-{placed:%Y%m%d}-{rng().randint(1, 999_999_999):09d}"
+
+
 def _later(o: Any) -> dt.datetime:
     return between(settings.start + dt.timedelta(hours=1), settings.end - dt.timedelta(minutes=1))
 
@@ -184,7 +190,7 @@ class InventoryFactory(BronzeFactory):
     quantity = factory.LazyFunction(lambda: rng().randint(20, 200))
     movement_type = "IN"
     movement_date = factory.LazyAttribute(_later)
-    reference_number = factory.LazyFunction(lambda: f"PO-{rng().randint(100000, 999999)}")
+    reference_number = factory.LazyAttribute(_purchase_order)
 
     ensure_stock = Hook(_ensure_opening)
 
