@@ -34,7 +34,8 @@ def test_generated_dataset_passes_the_validator(pg_server, size, seed):
     assert counts["raw_customers"] == params.customers and counts["raw_orders"] == params.orders
     assert counts["raw_sessions"] == params.sessions_per_day * params.days
     skipped = {r.name for r in report.results if r.skipped}
+    small = {"top_product_view_share"}  # a bound for catalogs of thousands (tests/test_realism2.py)
     if size == "holidays":
-        assert not skipped, skipped  # every realism figure measured and in range
+        assert skipped == small, skipped  # every other realism figure measured and in range
     else:
-        assert skipped == {"order_holiday_peak", "session_holiday_peak"}
+        assert skipped == {"order_holiday_peak", "session_holiday_peak"} | small
