@@ -95,7 +95,9 @@ class StockPolicy:
         self.arrival_t = np.zeros(len(self.shelf), np.int64)
         self.placed_day = np.zeros(len(self.shelf), np.int64)
         self.returns: dict[int, list[tuple[int, int, int]]] = {}  # day -> (time, pair, units) coming back
-        self.start = params.start.date()
+        start = params.start.date()
+        #: YYYYMMDD of every day of the window (references carry the day an operation was decided).
+        self.dates = [f"{start + dt.timedelta(days=d):%Y%m%d}" for d in range(params.days)]
 
     def initial(self, lo: int, hi: int) -> Movements:
         """The opening ``IN`` of every pair of products ``lo``..``hi - 1``: its order-up-to level."""
@@ -108,10 +110,6 @@ class StockPolicy:
             reference=[f"INIT-{V.warehouse_id(int(x))}" for x in pairs % w], reason=["initial_stock"] * n,
         )
 
-    def _po_reference(self, pair: int) -> str:
-        placed = self.start + dt.timedelta(days=int(self.placed_day[pair]))
-        return f"PO-{placed:%Y%m%d}-{pair + 1:09d}"
-
     def step(self, day: int, orders: DayOrders) -> DayStock:
         """Advance one day: inbound movements, the day's orders (changed in place), new purchase orders."""
         p, w = self.params, self.params.warehouses
@@ -120,21 +118,23 @@ class StockPolicy:
         moves: list[tuple[int, int, int, int, int, str, str]] = []  # pair, quantity, kind, t, order, ref, reason
 
         # 1. purchase orders due today
-        for pair in np.flatnonzero(self.arrival_day == day).tolist():
-            self.shelf[pair] += self.on_order[pair] - self.backlog[pair]
-            moves.append((pair, int(self.on_order[pair]), 0, int(self.arrival_t[pair]), 0, self._po_reference(pair),
-                          "restock"))
-            self.on_order[pair] = self.backlog[pair] = 0
-            self.arrival_day[pair] = -1
+        due = np.flatnonzero(self.arrival_day == day)
+        self.shelf[due] += self.on_order[due] - self.backlog[due]
+        moves += zip(due.tolist(), self.on_order[due].tolist(), [0] * len(due), self.arrival_t[due].tolist(),
+                     [0] * len(due), [f"PO-{self.dates[d]}-{x + 1:09d}" for d, x in zip(
+                         self.placed_day[due].tolist(), due.tolist(), strict=True)], ["restock"] * len(due), strict=True)
+        self.on_order[due] = self.backlog[due] = 0
+        self.arrival_day[due] = -1
 
         # 2. transfers to pairs at zero from the warehouse with the most to spare
         if w > 1:
             empty = np.flatnonzero(self.shelf == 0)
-            received = set(empty.tolist())  # a pair filled today gives nothing away today (one time per day)
+            received = np.zeros(len(self.shelf), bool)
+            received[empty] = True  # a pair filled today gives nothing away today (one time per day)
             for k, pair in enumerate(empty.tolist()):
                 base = pair - pair % w
                 spare = self.shelf[base:base + w] - self.reorder[base:base + w]
-                spare[[x in received for x in range(base, base + w)]] = -1
+                spare[received[base:base + w]] = -1
                 donor = base + int(np.argmax(spare))
                 qty = int(min(spare.max(), self.up_to[pair]))
                 if donor == pair or qty < 1:
@@ -142,7 +142,7 @@ class StockPolicy:
                 self.shelf[donor] -= qty
                 self.shelf[pair] += qty
                 t = day_start + int(rng.integers(*TRANSFER_S))
-                ref = f"TRF-{self.start + dt.timedelta(days=day):%Y%m%d}-{k + 1:06d}"
+                ref = f"TRF-{self.dates[day]}-{k + 1:06d}"
                 moves += [(donor, -qty, 3, t, 0, ref, "transfer_out"), (pair, qty, 3, t, 0, ref, "transfer_in")]
 
         # 3. shrinkage, damage and counts
@@ -156,7 +156,7 @@ class StockPolicy:
             if self.shelf[pair] + qty < 0:
                 continue  # nothing (or not enough) on the shelf to lose
             self.shelf[pair] += qty
-            moves.append((pair, qty, 2, t, 0, f"ADJ-{self.start + dt.timedelta(days=day):%Y%m%d}-{k + 1:06d}",
+            moves.append((pair, qty, 2, t, 0, f"ADJ-{self.dates[day]}-{k + 1:06d}",
                           V.ADJUSTMENT_REASONS[why]))
 
         # 4. the day's orders, in time order, and the returns that come back between them
