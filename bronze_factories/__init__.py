@@ -38,21 +38,34 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         RawSession,
     )
 
-_WHERE = {
-    **dict.fromkeys(
-        ("ClickstreamFactory", "ContractError", "CustomerFactory", "FactoryDatabaseError", "InventoryFactory",
-         "OrderFactory", "ProductFactory", "ReviewFactory", "WebSessionFactory", "bind", "register_all", "seed",
-         "set_window", "window"),
-        ".factories",
-    ),
-    "BronzeProvider": ".faker_provider",
-    **dict.fromkeys(
-        ("RawClickstream", "RawCustomer", "RawInventory", "RawOrder", "RawProduct", "RawReview", "RawSession"),
-        ".models",
-    ),
-}
+__all__ = [
+    "BronzeProvider",
+    "ClickstreamFactory",
+    "ContractError",
+    "CustomerFactory",
+    "FactoryDatabaseError",
+    "InventoryFactory",
+    "OrderFactory",
+    "ProductFactory",
+    "RawClickstream",
+    "RawCustomer",
+    "RawInventory",
+    "RawOrder",
+    "RawProduct",
+    "RawReview",
+    "RawSession",
+    "ReviewFactory",
+    "WebSessionFactory",
+    "bind",
+    "register_all",
+    "seed",
+    "set_window",
+    "window",
+]
 
-__all__ = sorted(_WHERE)
+_MODELS = {"RawClickstream", "RawCustomer", "RawInventory", "RawOrder", "RawProduct", "RawReview", "RawSession"}
+_WHERE = {name: ".models" if name in _MODELS else ".factories" for name in __all__}
+_WHERE["BronzeProvider"] = ".faker_provider"
 
 
 def __getattr__(name: str) -> Any:

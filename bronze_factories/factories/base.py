@@ -27,6 +27,8 @@ import factory.random
 from factory import enums
 from factory.alchemy import SQLAlchemyModelFactory
 from factory.declarations import BaseDeclaration, PostGenerationDeclaration
+from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from ..engine.params import Params
@@ -44,7 +46,8 @@ DEFAULT_DAYS = 365
 #: Default seed of :func:`seed` and of the pytest plugin.
 DEFAULT_SEED = 42
 
-#: Factory ids start high so they never collide with ids of a bulk-generated dataset.
+#: Factory ids start high so they never collide with ids of a bulk-generated dataset; in a bound
+#: session they continue after the largest factory id already stored (see :class:`IdSequence`).
 CUSTOMER_BASE = 90_000_000
 PRODUCT_BASE = 90_000_000
 ORDER_BASE = 9_000_000_000
@@ -99,12 +102,14 @@ def seed(value: int = DEFAULT_SEED, *, end_date: dt.date | dt.datetime | None = 
     """Make the next factory calls reproducible: same seed (and window), same rows.
 
     Reseeds factory_boy's and Faker's shared random generator, restarts every factory sequence
-    (ids start again at their base) and, when given, moves the window. Restarted ids collide with
-    rows already in the database, so call it once per test (the ``bronze_session`` fixture does),
-    not between creates in one transaction.
+    and, when given, moves the window. A ``create()`` then continues after the largest factory id
+    already stored in the bound session's database (ids never collide with rows of an earlier run),
+    so the same seed against the same database state gives the same rows.
     """
+    global _generation
     set_window(end_date, days)
     factory.random.reseed_random(value)
+    _generation += 1  # bound sessions look up the largest stored ids again before the next create
     pending = [BronzeFactory]
     while pending:
         cls = pending.pop()
@@ -112,6 +117,115 @@ def seed(value: int = DEFAULT_SEED, *, end_date: dt.date | dt.datetime | None = 
         meta = cls._meta
         if not meta.abstract and meta.model is not None and meta.counter_reference is meta:
             cls.reset_sequence()
+
+
+# --- errors -------------------------------------------------------------------------------------
+class ContractError(ValueError):
+    """An override the factories cannot honour without breaking the bronze contract.
+
+    ``rule`` names the validator rule the row would break (e.g. ``order_after_registration``); the
+    message says which values clash and what to pass instead. Subclasses ``ValueError``, like the
+    factories' other refusals.
+    """
+
+    def __init__(self, rule: str, message: str) -> None:
+        super().__init__(f"{rule}: {message}")
+        self.rule = rule
+
+
+class FactoryDatabaseError(RuntimeError):
+    """The database refused rows the factories wrote: one short line, not the INSERT's parameters.
+
+    The driver's error is kept as ``orig`` (and the SQLAlchemy one as ``statement_error``). The
+    session must be rolled back before it is used again, as after any failed flush.
+    """
+
+    def __init__(self, message: str, orig: BaseException | None = None,
+                 statement_error: BaseException | None = None) -> None:
+        super().__init__(message)
+        self.orig = orig
+        self.statement_error = statement_error
+
+    @classmethod
+    def of(cls, exc: BaseException) -> FactoryDatabaseError:
+        orig = getattr(exc, "orig", None) or exc
+        lines = [line.strip() for line in str(orig).strip().splitlines() if line.strip()]
+        detail = next((line for line in lines[1:] if line.startswith("DETAIL")), None)
+        text = "; ".join(x for x in (lines[0] if lines else "", detail) if x)
+        if len(text) > 300:
+            text = text[:297] + "..."
+        return cls(f"the database refused the factories' rows: {type(orig).__name__}: {text}", orig,
+                   exc if exc is not orig else None)
+
+
+def flush(session: Session) -> None:
+    """``session.flush()``, with a database error cut down to :class:`FactoryDatabaseError`."""
+    try:
+        session.flush()
+    except DBAPIError as exc:
+        raise FactoryDatabaseError.of(exc) from None
+
+
+# --- ids -------------------------------------------------------------------------------------------
+_generation = 0  # bumped by seed(): stored ids are looked up again after it
+
+
+class IdSequence(factory.Sequence):
+    """A factory id: ``prefix`` + ``base + n`` on ``width`` digits (an integer when no prefix).
+
+    In ``create()`` the sequence continues after the largest factory id already stored in the
+    bound session's table (one ``SELECT max()`` per table and session, again after :func:`seed`),
+    so a script run twice against one database, or a test next to committed rows, never collides.
+    ``build()`` reads no database: it counts from ``base``.
+    """
+
+    def __init__(self, prefix: str | None, width: int, base: int) -> None:
+        super().__init__(self.format)
+        self.prefix, self.width, self.base = prefix, width, base
+
+    def format(self, n: int) -> Any:
+        if self.prefix is None:
+            return self.base + n
+        return f"{self.prefix}{self.base + n:0{self.width}d}"
+
+    def evaluate(self, instance: Any, step: Any, extra: dict[str, Any]) -> Any:
+        n = int(step.sequence)
+        model = step.builder.factory_meta.model
+        if is_create(step) and hasattr(model, "__mapper__"):
+            n += self.offset(current_session(), model)
+        return self.format(n)
+
+    def offset(self, session: Session, model: Any) -> int:
+        """How many factory ids of ``model`` the session's database (or this session) already holds."""
+        reg = registry(session)
+        if reg.generation != _generation:
+            reg.offsets.clear()
+            reg.generation = _generation
+        found = reg.offsets.get(model)
+        if found is None:
+            column = model.__mapper__.primary_key[0]
+            query = select(func.max(column)).where(column >= self.format(0))
+            if self.prefix is not None:
+                query = query.where(func.length(column) == len(self.format(0)))
+            with session.no_autoflush:
+                largest = session.scalar(query)
+            keys = [key for (m, key), _ in reg.objects.items() if m is model and self._ours(key)]
+            values = [self._number(v) for v in (largest, *keys) if v is not None]
+            found = reg.offsets[model] = max(values) - self.base + 1 if values else 0
+        return found
+
+    def _ours(self, key: Any) -> bool:
+        if self.prefix is None:
+            return isinstance(key, int) and key >= self.base
+        return isinstance(key, str) and len(key) == len(self.format(0)) and key >= self.format(0)
+
+    def _number(self, key: Any) -> int:
+        return int(key) if self.prefix is None else int(key[len(self.prefix):])
+
+    def next_ids(self, factory_class: Any, size: int) -> list[Any]:
+        """``size`` new ids for a bulk create (the sequence advanced as ``size`` creates would)."""
+        shift = self.offset(current_session(), factory_class._meta.model)
+        return [self.format(factory_class._meta.next_sequence() + shift) for _ in range(size)]
 
 
 # --- randomness and time helpers -----------------------------------------------------------
@@ -305,7 +419,7 @@ class BronzeFactory(SQLAlchemyModelFactory):
         finally:
             reg.depth -= 1
         if reg.depth == 0 and reg.deferred == 0:
-            session.flush()
+            flush(session)
         return obj
 
     @classmethod
@@ -322,7 +436,7 @@ class BronzeFactory(SQLAlchemyModelFactory):
             session = current_session()
             reg = registry(session)
             if reg.depth == 0 and reg.deferred == 0:
-                session.flush()
+                flush(session)
 
     @classmethod
     def create_batch(cls, size: int, **kwargs: Any) -> list[Any]:
@@ -335,5 +449,5 @@ class BronzeFactory(SQLAlchemyModelFactory):
         finally:
             reg.deferred -= 1
         if reg.deferred == 0:
-            session.flush()
+            flush(session)
         return objs

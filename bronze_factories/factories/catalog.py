@@ -20,6 +20,7 @@ from .base import (
     PRODUCT_BASE,
     BronzeFactory,
     Hook,
+    IdSequence,
     Parent,
     between,
     current_session,
@@ -77,7 +78,7 @@ class ProductFactory(BronzeFactory):
         size = factory.Faker("bronze_size", category=factory.SelfAttribute("..category"))
         stocked = True
 
-    product_id = factory.Sequence(lambda n: f"PROD{PRODUCT_BASE + n:08d}")
+    product_id = IdSequence("PROD", 8, PRODUCT_BASE)
     category = factory.Faker("bronze_category")
     subcategory = factory.Faker("bronze_subcategory", category=factory.SelfAttribute("..category"))
     brand = factory.Faker("bronze_brand", category=factory.SelfAttribute("..category"))
@@ -189,7 +190,7 @@ class InventoryFactory(BronzeFactory):
         )
         raw_extra = factory.LazyAttribute(lambda o: {"reason": o.reason})
 
-    inventory_id = factory.Sequence(lambda n: INVENTORY_BASE + n)
+    inventory_id = IdSequence(None, 0, INVENTORY_BASE)
     product = Parent(ProductFactory, "product_id")
     product_id = factory.SelfAttribute("product.product_id")
     warehouse_id = factory.LazyFunction(lambda: v.warehouse_id(rng().randrange(settings.warehouses)))

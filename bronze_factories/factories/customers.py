@@ -10,12 +10,8 @@ import factory
 from ..faker_provider import addresses, email_local_part, first_names, genders, last_names, phones
 from ..models import RawCustomer
 from ..vocabulary import SOURCE_SYSTEM
-from .base import CUSTOMER_BASE, BronzeFactory, between, current_session, rng, settings
+from .base import CUSTOMER_BASE, BronzeFactory, IdSequence, between, current_session, rng, settings
 from .registry import write_rows
-
-
-def _customer_id(n: int) -> str:
-    return f"CUST{CUSTOMER_BASE + n:08d}"
 
 
 def _registration(o: object = None) -> dt.datetime:
@@ -73,7 +69,7 @@ class CustomerFactory(BronzeFactory):
     class Meta:
         model = RawCustomer
 
-    customer_id = factory.Sequence(_customer_id)
+    customer_id = IdSequence("CUST", 8, CUSTOMER_BASE)
     first_name = factory.Faker("bronze_first_name")
     last_name = factory.Faker("bronze_last_name")
     customer_name = factory.LazyAttribute(lambda o: f"{o.first_name} {o.last_name}")
@@ -88,5 +84,5 @@ class CustomerFactory(BronzeFactory):
     def create_batch(cls, size: int, **kwargs: Any) -> list[Any]:
         if kwargs or cls._meta.declarations != CustomerFactory._meta.declarations:
             return super().create_batch(size, **kwargs)
-        ids = [_customer_id(cls._meta.next_sequence()) for _ in range(size)]
+        ids = cls.customer_id.next_ids(cls, size)
         return write_rows(current_session(), RawCustomer, customer_rows(ids))

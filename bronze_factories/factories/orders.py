@@ -24,6 +24,7 @@ from .base import (
     ORDER_BASE,
     BronzeFactory,
     Hook,
+    IdSequence,
     Parent,
     Step,
     between,
@@ -271,7 +272,7 @@ class OrderFactory(BronzeFactory):
         timeline = factory.LazyAttribute(_timeline)
         raw_extra = factory.LazyAttribute(_details)
 
-    order_id = factory.Sequence(lambda n: f"ORD{ORDER_BASE + n:010d}")
+    order_id = IdSequence("ORD", 10, ORDER_BASE)
     customer = OrderCustomer(CustomerFactory, "customer_id")
     customer_id = factory.SelfAttribute("customer.customer_id")
     status = "delivered"

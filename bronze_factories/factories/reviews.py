@@ -14,6 +14,7 @@ from .base import (
     _MISSING,
     REVIEW_BASE,
     BronzeFactory,
+    IdSequence,
     Parent,
     Step,
     between,
@@ -133,7 +134,7 @@ class ReviewFactory(BronzeFactory):
         order_id = None
         topic = factory.LazyAttribute(_topic)
 
-    review_id = factory.Sequence(lambda n: f"REV{REVIEW_BASE + n:010d}")
+    review_id = IdSequence("REV", 10, REVIEW_BASE)
     customer = ReviewParent(CustomerFactory, "customer_id")
     customer_id = factory.SelfAttribute("customer.customer_id")
     product = ReviewParent(ProductFactory, "product_id")

@@ -21,6 +21,7 @@ from .base import (
     SESSION_BASE,
     BronzeFactory,
     Hook,
+    IdSequence,
     Parent,
     Step,
     between,
@@ -126,7 +127,7 @@ class WebSessionFactory(BronzeFactory):
             lambda o: [rng().randint(15, 180) for _ in range(o.page_views + len(o.products or []))]
         )
 
-    session_id = factory.Sequence(lambda n: f"SESS{SESSION_BASE + n:012d}")
+    session_id = IdSequence("SESS", 12, SESSION_BASE)
     customer = Parent(CustomerFactory, "user_id", when="logged_in")
     user_id = factory.LazyAttribute(lambda o: o.customer.customer_id if o.customer is not None else None)
     start_time = factory.LazyAttribute(_start)
@@ -224,7 +225,7 @@ class ClickstreamFactory(BronzeFactory):
         search_term = factory.Faker("word")
         raw_extra = factory.LazyAttribute(_details)
 
-    event_id = factory.Sequence(lambda n: EVENT_BASE + n)
+    event_id = IdSequence(None, 0, EVENT_BASE)
     session = Parent(WebSessionFactory, "session_id")
     session_id = factory.SelfAttribute("session.session_id")
     user_id = factory.SelfAttribute("session.user_id")
