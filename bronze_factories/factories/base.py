@@ -28,12 +28,14 @@ from factory import enums
 from factory.alchemy import SQLAlchemyModelFactory
 from factory.declarations import BaseDeclaration, PostGenerationDeclaration
 from sqlalchemy import func, select
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..engine.params import Params
 from ..faker_provider import BronzeProvider
-from ..models import Base
+from ..models import Base, RawClickstream, RawInventory, RawOrder, RawReview, RawSession
 from ..vocabulary import SOURCE_SYSTEM
 from .registry import fetch, known, natural_key, registry, remember
 
@@ -302,6 +304,32 @@ def current_session() -> Session:
     return session
 
 
+#: How long before a caller-given order or session time its customer must have registered: room
+#: for the session that leads to the order (its funnel is capped at an hour).
+ROOM = dt.timedelta(hours=2)
+
+
+def check_registered(customer: Any, at: dt.datetime | None, rule: str, what: str) -> None:
+    """Refuse a given customer registered too late for a row at ``at`` (``None``: anywhere in the window)."""
+    registered = getattr(customer, "registration_date", None)
+    if registered is None:
+        return
+    latest = (at if at is not None else settings.end) - ROOM
+    if registered > latest:
+        when = f"at {at}" if at is not None else f"before the window end {settings.end}"
+        raise ContractError(rule, f"customer {customer.customer_id} registered at {registered}, too late for {what} "
+                                  f"{when} (it needs the customer registered {ROOM} earlier); pass a customer "
+                                  "registered earlier, or none (a new one registered in time is made)")
+
+
+def check_in_window(at: dt.datetime, rule: str, what: str) -> None:
+    """Refuse a caller-given time outside the factories' window (with room for what leads up to it)."""
+    low, high = settings.start + ROOM, settings.end - dt.timedelta(minutes=1)
+    if not low <= at < high:
+        raise ContractError(rule, f"{what} {at} is outside the factories' window: use a time in [{low}, {high}) "
+                                  "(bronze_factories.window(), less room at both ends) or move the window with seed()")
+
+
 # --- declarations --------------------------------------------------------------------------------
 _MISSING = object()
 
@@ -346,10 +374,12 @@ class Parent(factory.SubFactory):
     true for a default parent to be made at all (e.g. guest sessions have none).
     """
 
-    def __init__(self, factory_class: Any, id_field: str, when: str | None = None, **defaults: Any) -> None:
+    def __init__(self, factory_class: Any, id_field: str, when: str | None = None, before: str | None = None,
+                 **defaults: Any) -> None:
         super().__init__(factory_class, **defaults)
         self.id_field = id_field
         self.when = when
+        self.before = before
 
     def evaluate(self, instance: Any, step: Any, extra: dict[str, Any]) -> Any:
         key = given(step, self.id_field)
@@ -358,7 +388,38 @@ class Parent(factory.SubFactory):
             return resolve(step, sub._meta.model, sub, key)
         if self.when is not None and not getattr(instance, self.when):
             return None
+        at = given(step, self.before) if self.before else _MISSING
+        if isinstance(at, dt.datetime) and "registration_date" not in extra:
+            # a new customer for a caller-given time: registered well before it (a day of room for
+            # the session that leads to it), never after the window's usual registrations
+            high = min(at - ROOM, settings.end - dt.timedelta(days=60))
+            extra = {**extra, "registration_date": between(min(high, settings.start - dt.timedelta(days=730)), high)}
         return super().evaluate(instance, step, extra)
+
+
+class JsonFaker(BaseDeclaration):
+    """A JSON attribute drawn by a ``bronze_*`` Faker formatter, open to nested overrides.
+
+    ``CustomerFactory(address__city="Boston")`` (or ``OrderFactory(customer__address__city=...)``)
+    sets one key of the drawn record; ``fill`` then makes the other keys agree with the given ones
+    (for an address: the state and postal code of that city). ``factory.Faker`` would pass the
+    keys to the formatter as arguments instead, which it does not take.
+    """
+
+    def __init__(self, formatter: str, fill: Any = None) -> None:
+        super().__init__()
+        self.formatter = formatter
+        self.fill = fill
+
+    def evaluate(self, instance: Any, step: Any, extra: dict[str, Any]) -> Any:
+        fake = factory.Faker._get_faker()
+        record = dict(getattr(fake, self.formatter)())
+        if extra:
+            given_keys = {k: v for k, v in extra.items() if not isinstance(v, BaseDeclaration)}
+            record.update(given_keys)
+            if self.fill is not None:
+                record = self.fill(fake, record, set(given_keys))
+        return record
 
 
 class Step(BaseDeclaration):
@@ -383,7 +444,62 @@ class Hook(PostGenerationDeclaration):
         self.function = function
 
     def call(self, instance: Any, step: Any, context: Any) -> Any:
+        if not isinstance(instance, Base):  # factory.build(dict, FACTORY_CLASS=...): a record, no graph
+            return None
         return self.function(instance, step, context.value)
+
+
+# --- whole graphs --------------------------------------------------------------------------------
+#: Per model: the parents a factory resolves (its declarations or parameters) -> the parent's
+#: collection the row belongs to (``None``: no collection). ``order.session`` and
+#: ``event.product`` are not mapped (the ids live in JSON): they are plain attributes of the
+#: objects the factories make.
+LINKS: dict[type, dict[str, str | None]] = {
+    RawOrder: {"customer": "orders", "session": None},
+    RawSession: {"customer": "sessions"},
+    RawClickstream: {"session": "events", "product": None},
+    RawReview: {"customer": "reviews", "product": "reviews"},
+    RawInventory: {"product": "movements"},
+}
+
+
+def link(child: Any, name: str, parent: Any, collection: str | None) -> None:
+    """Attach ``parent`` to ``child`` (and ``child`` to the parent's collection) without SQL or history.
+
+    The values are set the way a load sets them (no change events): ``build()`` graphs become
+    navigable (``order.customer.orders``, ``session.events``) without a database, and a create
+    writes nothing more than the id columns already say. A parent's collection is filled in only
+    when it is new like the child (a built child never enters a stored parent's collection) or
+    already loaded; otherwise it stays lazy, and the database has every row.
+    """
+    if name in sa_inspect(type(child)).relationships:
+        set_committed_value(child, name, parent)
+    else:
+        child.__dict__[name] = parent
+    if parent is None or collection is None:
+        return
+    child_new, parent_state = sa_inspect(child).transient, sa_inspect(parent)
+    if child_new and not parent_state.transient:
+        return
+    members = parent.__dict__.get(collection)
+    if members is None:
+        if parent_state.transient or parent_state.pending:
+            set_committed_value(parent, collection, [child])
+    elif not any(m is child for m in members):
+        members = [*members, child]
+        if collection == "events":
+            members.sort(key=lambda e: (e.event_timestamp, e.event_id))
+        set_committed_value(parent, collection, members)
+
+
+def _link_parents(instance: Any, step: Any, extracted: Any) -> None:
+    if not isinstance(instance, Base):  # e.g. factory.build(dict, FACTORY_CLASS=...)
+        return
+    attributes = step.attributes or {}  # pytest-factoryboy runs hooks without them: nothing to link
+    for name, collection in LINKS.get(type(instance), {}).items():
+        parent = attributes.get(name)
+        if isinstance(parent, Base):
+            link(instance, name, parent, collection)
 
 
 # --- the base factory ----------------------------------------------------------------------------
@@ -397,14 +513,19 @@ class BronzeFactory(SQLAlchemyModelFactory):
     source_system = SOURCE_SYSTEM
     raw_data = None
 
+    parents = Hook(_link_parents)
+
     @classmethod
     def _adjust_kwargs(cls, **kwargs: Any) -> dict[str, Any]:
         # raw_data is the complete record: every column plus the details that live only in JSON.
         if kwargs.get("raw_data") is None:
             model = cls._meta.model
-            record = {name: to_json(kwargs.get(name)) for name in columns_of(model) if name in kwargs}
+            # factory.build(dict, FACTORY_CLASS=...) has no mapper: the record is every field then
+            names = columns_of(model) if hasattr(model, "__mapper__") else [k for k in kwargs if k != "raw_extra"]
+            record = {name: to_json(kwargs.get(name)) for name in names if name in kwargs}
             record.update(to_json(kwargs.get("raw_extra") or {}))
             kwargs["raw_data"] = record
+        kwargs.pop("raw_extra", None)
         return kwargs
 
     @classmethod

@@ -22,8 +22,11 @@ from .base import (
     Hook,
     IdSequence,
     Parent,
+    Step,
     between,
+    check_in_window,
     current_session,
+    given,
     is_create,
     refresh_raw,
     rng,
@@ -160,6 +163,14 @@ def _later(o: Any) -> dt.datetime:
     return between(settings.start + dt.timedelta(hours=1), settings.end - dt.timedelta(minutes=1))
 
 
+def _check_movement(o: Any, step: Any) -> bool:
+    """Refuse a given movement_date outside the window (an opening is at its start, by definition)."""
+    at = given(step, "movement_date")
+    if isinstance(at, dt.datetime) and at != settings.start:
+        check_in_window(at, "inventory_in_window", "movement_date")
+    return True
+
+
 class InventoryFactory(BronzeFactory):
     """One stock movement; by default a restock: an ``IN`` from a purchase order inside the window.
 
@@ -171,7 +182,7 @@ class InventoryFactory(BronzeFactory):
 
     class Meta:
         model = RawInventory
-        exclude = ("product",)
+        exclude = ("contract", "product")
 
     class Params:
         reason = "restock"
@@ -190,6 +201,7 @@ class InventoryFactory(BronzeFactory):
         )
         raw_extra = factory.LazyAttribute(lambda o: {"reason": o.reason})
 
+    contract = Step(_check_movement)
     inventory_id = IdSequence(None, 0, INVENTORY_BASE)
     product = Parent(ProductFactory, "product_id")
     product_id = factory.SelfAttribute("product.product_id")

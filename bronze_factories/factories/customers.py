@@ -7,10 +7,21 @@ from typing import Any
 
 import factory
 
+from .. import vocabulary as v
 from ..faker_provider import addresses, email_local_part, first_names, genders, last_names, phones
 from ..models import RawCustomer
 from ..vocabulary import SOURCE_SYSTEM
-from .base import CUSTOMER_BASE, BronzeFactory, IdSequence, between, current_session, rng, settings
+from .base import (
+    CUSTOMER_BASE,
+    BronzeFactory,
+    ContractError,
+    IdSequence,
+    JsonFaker,
+    between,
+    current_session,
+    rng,
+    settings,
+)
 from .registry import write_rows
 
 
@@ -31,6 +42,21 @@ def _email(o: Any) -> str:
 def _birth(o: object = None) -> dt.date:
     age_days = rng().randint(18 * 365, 80 * 365)
     return (settings.end - dt.timedelta(days=age_days)).date()
+
+
+def same_place(fake: Any, address: dict[str, Any], given: set[str]) -> dict[str, Any]:
+    """An address whose state and postal code agree with a given city (or state), as drawn ones do."""
+    if "city" not in given and "state" not in given:
+        return address
+    wanted = {k: address[k] for k in ("city", "state") if k in given}
+    cities = [c for c in v.CITIES if all(getattr(c, k) == value for k, value in wanted.items())]
+    if not cities:
+        return address  # a place the vocabulary does not know: the caller's values, as given
+    city = cities[0] if "city" in given else fake.random_element(cities)
+    filled = {"city": city.city, "state": city.state}
+    if "postal_code" not in given:
+        filled["postal_code"] = fake.bronze_postal_code(city)
+    return {**address, **filled, **{k: address[k] for k in given}}
 
 
 def customer_rows(customer_ids: list[str]) -> list[dict[str, Any]]:
@@ -75,10 +101,18 @@ class CustomerFactory(BronzeFactory):
     customer_name = factory.LazyAttribute(lambda o: f"{o.first_name} {o.last_name}")
     email = factory.LazyAttribute(_email)
     phone = factory.Faker("bronze_phone")
-    address = factory.Faker("bronze_address")
+    address = JsonFaker("bronze_address", fill=same_place)
     registration_date = factory.LazyAttribute(_registration)
     date_of_birth = factory.LazyAttribute(_birth)
     gender = factory.Faker("bronze_gender")
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs: Any) -> dict[str, Any]:
+        registered = kwargs.get("registration_date")
+        if isinstance(registered, dt.datetime) and registered >= settings.end:
+            raise ContractError("customers_registered_before_end",
+                                f"registration_date {registered} is not before the window end {settings.end}")
+        return super()._adjust_kwargs(**kwargs)
 
     @classmethod
     def create_batch(cls, size: int, **kwargs: Any) -> list[Any]:

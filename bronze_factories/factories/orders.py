@@ -23,12 +23,15 @@ from .base import (
     _MISSING,
     ORDER_BASE,
     BronzeFactory,
+    ContractError,
     Hook,
     IdSequence,
     Parent,
     Step,
     between,
     bound_session,
+    check_in_window,
+    check_registered,
     current_session,
     given,
     is_create,
@@ -57,6 +60,42 @@ AGE = {
 
 def _session_given(step: Any) -> bool:
     return given(step, "session") is not _MISSING or given(step, "session_id") is not _MISSING
+
+
+#: The oldest an open or shipped order may be at the window end (rule ``order_status_age``).
+MAX_AGE = {"pending": dt.timedelta(days=7), "processing": dt.timedelta(days=7), "shipped": dt.timedelta(days=30)}
+
+
+def _check_overrides(o: Any, step: Any) -> bool:
+    """Refuse overrides that would break the contract, before anything is made (the first declaration).
+
+    A refused call raises :class:`ContractError` naming the rule and leaves no rows behind; what the
+    factory still controls adapts instead (a new customer registered before a given ``order_date``).
+    """
+    at = given(step, "order_date")
+    status = o.status
+    if status not in AGE:
+        raise ContractError("order_status_age",
+                            f"unknown order status {status!r}; use one of: {', '.join(v.ORDER_STATUSES)}")
+    if isinstance(at, dt.datetime):
+        check_in_window(at, "orders_in_window", "order_date")
+        limit = MAX_AGE.get(status)
+        if limit is not None and settings.end - at > limit:
+            raise ContractError("order_status_age", f"a {status} order is at most {limit.days} days old at the "
+                                                    f"window end {settings.end}; order_date {at} is older")
+    at = at if isinstance(at, dt.datetime) else None
+    if _session_given(step):
+        web_session = o.session
+        if at is not None:
+            events = events_of(web_session, step)
+            last = max([e.event_timestamp for e in events] or [web_session.start_time])
+            if at <= last + dt.timedelta(minutes=1):
+                raise ContractError("session_funnel_order",
+                                    f"order_date {at} is not after the last event of session "
+                                    f"{web_session.session_id} ({last}) with a minute for the funnel")
+    elif given(step, "customer") is not _MISSING or given(step, "customer_id") is not _MISSING:
+        check_registered(o.customer, at, "order_after_registration", "an order")
+    return True
 
 
 class OrderCustomer(Parent):
@@ -244,7 +283,7 @@ class OrderFactory(BronzeFactory):
 
     class Meta:
         model = RawOrder
-        exclude = ("customer", "session")
+        exclude = ("contract", "customer", "session")
 
     class Params:
         pending = factory.Trait(status="pending")
@@ -263,7 +302,9 @@ class OrderFactory(BronzeFactory):
         warehouse_id = factory.LazyFunction(lambda: v.warehouse_id(rng().randrange(settings.warehouses)))
         session_id = factory.LazyAttribute(lambda o: o.session.session_id)
         lines = Step(_lines)
-        funnel_seconds = factory.LazyAttribute(lambda o: sum(rng().randint(10, 90) for _ in range(2 * len(o.lines) + 2)))
+        funnel_seconds = factory.LazyAttribute(
+            lambda o: min(3600, sum(rng().randint(10, 90) for _ in range(2 * len(o.lines) + 2)))
+        )
         subtotal = factory.LazyAttribute(lambda o: sum((line["total_amount"] for line in o.lines), Decimal("0.00")))
         tax_amount = factory.LazyAttribute(lambda o: cents(o.subtotal * Decimal(str(v.TAX_RATE))))
         shipping_cost = factory.LazyAttribute(
@@ -272,8 +313,9 @@ class OrderFactory(BronzeFactory):
         timeline = factory.LazyAttribute(_timeline)
         raw_extra = factory.LazyAttribute(_details)
 
+    contract = Step(_check_overrides)
     order_id = IdSequence("ORD", 10, ORDER_BASE)
-    customer = OrderCustomer(CustomerFactory, "customer_id")
+    customer = OrderCustomer(CustomerFactory, "customer_id", before="order_date")
     customer_id = factory.SelfAttribute("customer.customer_id")
     status = "delivered"
     order_date = Step(_order_date)

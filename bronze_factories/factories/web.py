@@ -17,15 +17,20 @@ from sqlalchemy import select
 from .. import vocabulary as v
 from ..models import RawClickstream, RawProduct, RawSession
 from .base import (
+    _MISSING,
     EVENT_BASE,
     SESSION_BASE,
     BronzeFactory,
+    ContractError,
     Hook,
     IdSequence,
     Parent,
     Step,
     between,
     bound_session,
+    check_in_window,
+    check_registered,
+    given,
     is_create,
     refresh_raw,
     resolve,
@@ -44,9 +49,9 @@ def stage(event_type: str) -> int:
 
 
 def events_of(web_session: RawSession, step: Any) -> list[RawClickstream]:
-    """The session's events known so far: created by the factories, plus (create only) those in the database."""
+    """The session's events known so far: attached to it, made by the factories, plus (create only) the database's."""
     session = bound_session()
-    found: dict[int, RawClickstream] = {}
+    found: dict[int, RawClickstream] = {e.event_id: e for e in web_session.__dict__.get("events") or ()}
     if session is not None:
         for e in registry(session).events.get(web_session.session_id, []):
             found[e.event_id] = e
@@ -105,6 +110,17 @@ def web_session_views(step: Any, products: list[Any]) -> int:
     return rng().randint(1, 4)
 
 
+def _check_session(o: Any, step: Any) -> bool:
+    """Refuse a given start_time outside the window or before the given customer registered."""
+    at = given(step, "start_time")
+    at = at if isinstance(at, dt.datetime) else None
+    if at is not None:
+        check_in_window(at, "sessions_in_window", "start_time")
+    if given(step, "customer") is not _MISSING or given(step, "user_id") is not _MISSING:
+        check_registered(o.customer, at, "session_user_registered", "a session")
+    return True
+
+
 class WebSessionFactory(BronzeFactory):
     """A web session with its events: a landing ``page_view`` and a few more views.
 
@@ -115,7 +131,7 @@ class WebSessionFactory(BronzeFactory):
 
     class Meta:
         model = RawSession
-        exclude = ("customer",)
+        exclude = ("contract", "customer")
 
     class Params:
         logged_in = False
@@ -127,8 +143,9 @@ class WebSessionFactory(BronzeFactory):
             lambda o: [rng().randint(15, 180) for _ in range(o.page_views + len(o.products or []))]
         )
 
+    contract = Step(_check_session)
     session_id = IdSequence("SESS", 12, SESSION_BASE)
-    customer = Parent(CustomerFactory, "user_id", when="logged_in")
+    customer = Parent(CustomerFactory, "user_id", when="logged_in", before="start_time")
     user_id = factory.LazyAttribute(lambda o: o.customer.customer_id if o.customer is not None else None)
     start_time = factory.LazyAttribute(_start)
     end_time = factory.LazyAttribute(lambda o: o.start_time + seconds(sum(o.gaps)))
@@ -144,6 +161,40 @@ class WebSessionFactory(BronzeFactory):
 
 
 # --- events --------------------------------------------------------------------------------------
+class EventSession(Parent):
+    """The event's session: the one given, else a new guest session that starts before a given time."""
+
+    def evaluate(self, instance: Any, step: Any, extra: dict[str, Any]) -> Any:
+        at = given(step, "event_timestamp")
+        if isinstance(at, dt.datetime) and given(step, self.id_field) is _MISSING:
+            check_in_window(at, "events_in_window", "event_timestamp")
+            extra = {"start_time": at - seconds(rng().randint(30, 600)), "page_views": 0, **extra}
+        return super().evaluate(instance, step, extra)
+
+
+def _check_event(o: Any, step: Any) -> bool:
+    """Refuse a given event_timestamp that the session's story cannot hold (see the module docstring)."""
+    at = given(step, "event_timestamp")
+    if not isinstance(at, dt.datetime):
+        return True
+    check_in_window(at, "events_in_window", "event_timestamp")
+    web_session = o.session
+    if at < web_session.start_time:
+        raise ContractError("session_events_within_session",
+                            f"event_timestamp {at} is before session {web_session.session_id} starts "
+                            f"({web_session.start_time})")
+    k = stage(o.event_type)
+    for e in events_of(web_session, step):
+        if (stage(e.event_type) > k and e.event_timestamp <= at) or (stage(e.event_type) < k and e.event_timestamp > at):
+            raise ContractError("session_funnel_order",
+                                f"a {o.event_type} at {at} would put session {web_session.session_id}'s funnel out of "
+                                f"order (its {e.event_type} is at {e.event_timestamp})")
+    if o.event_type != "page_view" and at == web_session.start_time:
+        raise ContractError("session_first_event_page_view",
+                            f"a {o.event_type} at the session start {at}: a session opens with a page_view")
+    return True
+
+
 def _place(o: Any, step: Any) -> dt.datetime:
     """A time for a new event that keeps the session's story valid (see the module docstring)."""
     web_session = o.session
@@ -213,7 +264,7 @@ class ClickstreamFactory(BronzeFactory):
 
     class Meta:
         model = RawClickstream
-        exclude = ("session",)
+        exclude = ("contract", "session")
 
     class Params:
         landing = False
@@ -226,7 +277,8 @@ class ClickstreamFactory(BronzeFactory):
         raw_extra = factory.LazyAttribute(_details)
 
     event_id = IdSequence(None, 0, EVENT_BASE)
-    session = Parent(WebSessionFactory, "session_id")
+    session = EventSession(WebSessionFactory, "session_id")
+    contract = Step(_check_event)
     session_id = factory.SelfAttribute("session.session_id")
     user_id = factory.SelfAttribute("session.user_id")
     event_type = "page_view"
