@@ -322,12 +322,14 @@ def check_registered(customer: Any, at: dt.datetime | None, rule: str, what: str
                                   "registered earlier, or none (a new one registered in time is made)")
 
 
-def check_in_window(at: dt.datetime, rule: str, what: str) -> None:
-    """Refuse a caller-given time outside the factories' window (with room for what leads up to it)."""
-    low, high = settings.start + ROOM, settings.end - dt.timedelta(minutes=1)
+def check_in_window(at: dt.datetime, rule: str, what: str, before: dt.timedelta = dt.timedelta(0),
+                    after: dt.timedelta = dt.timedelta(0)) -> None:
+    """Refuse a caller-given time outside the factories' window (``before``/``after``: room it needs)."""
+    low, high = settings.start + before, settings.end - after
     if not low <= at < high:
         raise ContractError(rule, f"{what} {at} is outside the factories' window: use a time in [{low}, {high}) "
-                                  "(bronze_factories.window(), less room at both ends) or move the window with seed()")
+                                  "(bronze_factories.window(), with room for the rows around it) or move the window "
+                                  "with seed()")
 
 
 # --- declarations --------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from .base import (
     INVENTORY_BASE,
     PRODUCT_BASE,
     BronzeFactory,
+    ContractError,
     Hook,
     IdSequence,
     Parent,
@@ -134,7 +135,8 @@ def _book(movement: RawInventory) -> None:
     stock = stock_of(movement.product_id, movement.warehouse_id, sql=True)
     if is_opening(movement):
         if stock.opening is not None and stock.opening is not movement:
-            raise ValueError(
+            raise ContractError(
+                "inventory_initial_in",
                 f"{movement.product_id} already has its opening stock in {movement.warehouse_id}; "
                 "use InventoryFactory(product=..., warehouse_id=...) to add stock later"
             )

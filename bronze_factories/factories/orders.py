@@ -78,7 +78,7 @@ def _check_overrides(o: Any, step: Any) -> bool:
         raise ContractError("order_status_age",
                             f"unknown order status {status!r}; use one of: {', '.join(v.ORDER_STATUSES)}")
     if isinstance(at, dt.datetime):
-        check_in_window(at, "orders_in_window", "order_date")
+        check_in_window(at, "orders_in_window", "order_date", before=dt.timedelta(hours=1), after=dt.timedelta(minutes=1))
         limit = MAX_AGE.get(status)
         if limit is not None and settings.end - at > limit:
             raise ContractError("order_status_age", f"a {status} order is at most {limit.days} days old at the "
@@ -105,7 +105,8 @@ class OrderCustomer(Parent):
         if given(step, "customer_id") is _MISSING and _session_given(step):
             web_session = instance.session
             if web_session.user_id is None:
-                raise ValueError(
+                raise ContractError(
+                    "order_session_same_customer",
                     f"session {web_session.session_id} is a guest session: an order is placed in a logged-in "
                     "session of its customer; pass a session of the customer, or no session"
                 )
@@ -138,7 +139,7 @@ def _lines(o: Any, step: Any) -> list[dict[str, Any]]:
             "unit_price": price, "discount_amount": discount, "total_amount": gross - discount,
         })
     if not lines:
-        raise ValueError("an order needs at least one product")
+        raise ContractError("order_items_well_formed", "an order needs at least one product")
     return lines
 
 
@@ -146,17 +147,17 @@ def _order_date(o: Any, step: Any) -> dt.datetime:
     if _session_given(step):
         web_session = o.session
         if web_session.user_id != o.customer.customer_id:
-            raise ValueError(
+            raise ContractError(
+                "order_session_same_customer",
                 f"session {web_session.session_id} belongs to {web_session.user_id}, not to the order's customer "
                 f"{o.customer.customer_id}"
             )
         events = events_of(web_session, step)
         if any(e.event_type == "purchase" for e in events):
-            raise ValueError(f"session {web_session.session_id} already holds a purchase; use another session")
+            raise ContractError("order_purchase_event",
+                                f"session {web_session.session_id} already holds a purchase; use another session")
         last = max([e.event_timestamp for e in events] or [web_session.start_time])
         return last + seconds(o.funnel_seconds)
-    if o.status not in AGE:
-        raise ValueError(f"unknown order status {o.status!r}; use one of: {', '.join(v.ORDER_STATUSES)}")
     registered = o.customer.registration_date or settings.start
     low = max(settings.start, registered) + seconds(o.funnel_seconds) + dt.timedelta(minutes=1)
     youngest, oldest = AGE[o.status]

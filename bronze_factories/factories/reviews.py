@@ -186,7 +186,9 @@ class ReviewFactory(BronzeFactory):
                     select(RawReview.review_id).where(RawReview.customer_id == key[0], RawReview.product_id == key[1])
                 ) is not None
         if duplicate:
-            raise ValueError(f"{key[0]} already reviewed {key[1]}: the contract allows one review per (customer, product)")
+            raise ContractError("review_unique_per_customer_product",
+                                f"{key[0]} already reviewed {key[1]}: the contract allows one review per "
+                                "(customer, product)")
         return super()._save(model_class, session, args, kwargs)
 
 

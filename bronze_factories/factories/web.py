@@ -199,7 +199,8 @@ def _place(o: Any, step: Any) -> dt.datetime:
     """A time for a new event that keeps the session's story valid (see the module docstring)."""
     web_session = o.session
     if o.event_type == "purchase" and o.order_id is None:
-        raise ValueError("a purchase event belongs to an order: use OrderFactory(session=...) instead")
+        raise ContractError("purchase_event_has_order",
+                            "a purchase event belongs to an order: use OrderFactory(session=...) instead")
     events = events_of(web_session, step)
     if not events:
         return web_session.start_time
