@@ -112,17 +112,20 @@ def test_readme_examples_run(pg_server, tmp_path):
 
     with throwaway_database(pg_server) as url:
         env = {**os.environ, "BRONZE_DATABASE_URL": url.render_as_string(hide_password=False)}
-        script = subprocess.run([sys.executable, "outside_pytest.py"], cwd=tmp_path, env=env,
-                                capture_output=True, text=True, timeout=300)
-        assert script.returncode == 0, script.stderr
         from bronze_factories.config import make_engine
 
-        engine = make_engine(url)
-        try:
-            with engine.connect() as conn:
-                assert conn.exec_driver_sql("SELECT count(*) FROM bronze.raw_orders").scalar() == 100
-        finally:
-            engine.dispose()
+        for run in (1, 2):  # the second run, same seed, same database: ids continue, nothing collides
+            script = subprocess.run([sys.executable, "outside_pytest.py"], cwd=tmp_path, env=env,
+                                    capture_output=True, text=True, timeout=300)
+            assert script.returncode == 0, script.stderr
+            engine = make_engine(url)
+            try:
+                with engine.connect() as conn:
+                    assert conn.exec_driver_sql("SELECT count(*) FROM bronze.raw_orders").scalar() == 100 * run
+                    assert conn.exec_driver_sql("SELECT max(order_id) FROM bronze.raw_orders").scalar() == \
+                        f"ORD{9_000_000_000 + 100 * run - 1}"
+            finally:
+                engine.dispose()
 
 
 @pytest.mark.parametrize("name", ["test_orders.py", "test_contract.py", "test_fixtures.py"])

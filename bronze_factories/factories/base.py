@@ -502,6 +502,8 @@ def _link_parents(instance: Any, step: Any, extracted: Any) -> None:
         parent = attributes.get(name)
         if isinstance(parent, Base):
             link(instance, name, parent, collection)
+        elif parent is None and name not in sa_inspect(type(instance)).relationships:
+            instance.__dict__[name] = None  # e.g. event.product of a landing page view
 
 
 # --- the base factory ----------------------------------------------------------------------------
