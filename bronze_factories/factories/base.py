@@ -309,16 +309,20 @@ def current_session() -> Session:
 ROOM = dt.timedelta(hours=2)
 
 
-def check_registered(customer: Any, at: dt.datetime | None, rule: str, what: str) -> None:
-    """Refuse a given customer registered too late for a row at ``at`` (``None``: anywhere in the window)."""
+def check_registered(customer: Any, at: dt.datetime | None, rule: str, what: str,
+                     room: dt.timedelta = ROOM) -> None:
+    """Refuse a given customer registered too late for a row at ``at`` (``None``: anywhere in the window).
+
+    ``room``: how long before ``at`` (or the window end) the row needs the customer registered.
+    """
     registered = getattr(customer, "registration_date", None)
     if registered is None:
         return
-    latest = (at if at is not None else settings.end) - ROOM
+    latest = (at if at is not None else settings.end) - room
     if registered > latest:
         when = f"at {at}" if at is not None else f"before the window end {settings.end}"
         raise ContractError(rule, f"customer {customer.customer_id} registered at {registered}, too late for {what} "
-                                  f"{when} (it needs the customer registered {ROOM} earlier); pass a customer "
+                                  f"{when} (it needs the customer registered {room} earlier); pass a customer "
                                   "registered earlier, or none (a new one registered in time is made)")
 
 

@@ -94,7 +94,9 @@ def _check_overrides(o: Any, step: Any) -> bool:
                                     f"order_date {at} is not after the last event of session "
                                     f"{web_session.session_id} ({last}) with a minute for the funnel")
     elif given(step, "customer") is not _MISSING or given(step, "customer_id") is not _MISSING:
-        check_registered(o.customer, at, "order_after_registration", "an order")
+        # room for the session before the order (its funnel is at most an hour) and a minute more
+        check_registered(o.customer, at, "order_after_registration", "an order",
+                         room=dt.timedelta(hours=1, minutes=2))
     return True
 
 
