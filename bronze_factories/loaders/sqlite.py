@@ -105,7 +105,7 @@ class SqliteLoader:
             found = conn.execute(
                 "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN "
                 f"({', '.join('?' * len(TABLE_ORDER))}) ORDER BY name", TABLE_ORDER).fetchall()
-            conn.execute(f"CREATE TABLE {MARKER_TABLE} (name TEXT PRIMARY KEY, definition TEXT NOT NULL)")
+            conn.execute(f"CREATE TABLE {MARKER_TABLE} (name TEXT NOT NULL, definition TEXT NOT NULL)")
             conn.executemany(f"INSERT INTO {MARKER_TABLE} VALUES (?, ?)", found)
             for name, _ in found:
                 conn.execute(f"DROP INDEX {_q(name)}")
