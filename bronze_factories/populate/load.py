@@ -68,6 +68,13 @@ def _generate_task(unit: str) -> tuple[str, list[Chunk]]:
     return unit, list(_SIM.generate_unit(unit, _BATCH))
 
 
+def _pack_task(unit: str) -> tuple[str, Any]:
+    from ..loaders.sqlite import pack
+
+    assert _SIM is not None
+    return unit, pack(_SIM.generate_unit(unit, _BATCH))
+
+
 def _describe(unit: str, exc: BaseException) -> str:
     from .target import db_error_reason
 
@@ -141,14 +148,19 @@ def load_database(
 
     loader = SqliteLoader(url, params)
     try:
-        with closing(_parallel(sim, params, units, workers, _generate_task, True, None, schema, batch_size,
+        with closing(_parallel(sim, params, units, workers, _pack_task, True, None, schema, batch_size,
                                connect=False)) as results:
-            for unit, chunks in results:
+            for unit, packed in results:
                 try:
-                    counts = loader.load_unit(unit, chunks)
+                    counts = loader.load_packed(unit, packed)
                 except sqlite3.Error as exc:
                     raise LoadError(f"loading work unit {unit} into {url.database} failed: {exc}") from None
                 on_unit(unit, counts)
+        try:
+            loader.finish()  # the indexes a bulk load dropped
+        except sqlite3.Error as exc:
+            raise LoadError(f"building the indexes of {url.database} failed: {exc}; run the same command again "
+                            "to retry (the loaded rows are kept)") from None
     finally:
         loader.close()
 
