@@ -21,6 +21,7 @@ from sqlalchemy.engine import URL
 
 from ..config import ConfigError, database_url, schema_name
 from ..engine import Params, ParamsError
+from ..vocabulary.store import SOURCE_SYSTEM
 
 FORMATS = ("parquet", "csv", "jsonl")
 DEFAULT_BATCH_SIZE = 50_000
@@ -121,6 +122,8 @@ def build_parser() -> argparse.ArgumentParser:
     size.add_argument("--events-per-session", metavar="MIN-MAX",
                       help="clickstream events per session (default 5-30; BRONZE_EVENTS_PER_SESSION)")
     size.add_argument("--warehouses", metavar="N", help="warehouses (default 5; BRONZE_WAREHOUSES)")
+    size.add_argument("--source-system", metavar="NAME",
+                      help="the source_system column of every row (default ecommerce_platform; BRONZE_SOURCE_SYSTEM)")
     where = p.add_argument_group("target (default: SQLite file bronze.db in the working directory)")
     where.add_argument("--database-url", metavar="URL", help="postgresql://user:password@host:port/db or sqlite:///file.db "
                        "(BRONZE_DATABASE_URL)")
@@ -271,6 +274,7 @@ def parse(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = Non
             warehouses=r("warehouses", _positive_int, 5),
             seed=r("seed", _int, 42),
             scale=r("scale", _scale, 1.0),
+            source_system=r("source_system", str, SOURCE_SYSTEM),
         )
     except ParamsError as exc:
         raise UsageError(str(exc)) from None
