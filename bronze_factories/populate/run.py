@@ -143,7 +143,7 @@ def populate(options: Options, out: IO[str] | None = None, err: IO[str] | None =
                     started = time.monotonic()
                     progress.message(f"rebuilding {len(guard.duty)} secondary indexes")
                     try:
-                        n = guard.rebuild()
+                        n = guard.rebuild(on_done=lambda i, m: progress.message(f"rebuilt index {i} of {m}"))
                     except Exception as exc:
                         from .load import LoadError
                         from .target import db_error_reason
