@@ -28,7 +28,7 @@ from pathlib import Path
 from sqlalchemy import text
 
 from bronze_factories.config import make_engine
-from bronze_factories.engine import COLUMNS, TABLE_ORDER, Params
+from bronze_factories.engine import TABLE_ORDER, Params
 from bronze_factories.migrate import upgrade
 from bronze_factories.populate.target import create_partitions
 from bronze_factories.testing import create_database, drop_database, psycopg2_dsn, resolve_server_url
@@ -89,7 +89,7 @@ def floor(server, csv_dir: Path, params: Params, name: str) -> dict:
         for table in TABLE_ORDER:
             files = sorted(csv_dir.glob(f"{table}*.csv"))
             tables[table] = sum(
-                psql(dsn, f"\\copy bronze.{table} ({', '.join(COLUMNS[table])}) FROM '{f}' WITH (FORMAT csv, HEADER true)")
+                psql(dsn, f"\\copy bronze.{table} FROM '{f}' WITH (FORMAT csv, HEADER true)")
                 for f in files)
         script = ";\n".join(d.replace(" ON ONLY ", " ON ", 1) for _, d in defs) + ";"
         rebuild = psql(dsn, script)
