@@ -50,7 +50,7 @@ def test_the_default_window_keeps_the_old_defaults_and_others_get_volumes_in_pro
 def test_the_old_small_example_runs_as_typed_and_says_where_it_writes(_isolated: Path) -> None:
     result = run_cli(SMALL, cwd=_isolated)
     assert result.returncode == 0, result.stderr
-    assert result.stderr.splitlines()[0] == f"target: SQLite file bronze.db {DEFAULT_NOTE}"
+    assert result.stdout.splitlines()[0] == f"target: SQLite file bronze.db {DEFAULT_NOTE}"
     with sqlite3.connect(_isolated / "bronze.db") as conn:
         counts = [conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
                   for t in ("raw_customers", "raw_products", "raw_orders", "raw_sessions")]
@@ -113,10 +113,10 @@ def test_each_old_variable_used_is_named_once_on_stderr(_isolated: Path) -> None
 def test_the_target_is_the_first_line_of_every_run(_isolated: Path, tmp_path: Path) -> None:
     args = ["--customers", "20", "--products", "10", "--days", "2", "--end-date", "2026-01-01"]
     files = run_cli([*args, "--output-dir", "out", "--format", "csv"], cwd=_isolated)
-    assert files.returncode == 0 and files.stderr.splitlines()[0] == "target: csv files in out"
+    assert files.returncode == 0 and files.stdout.splitlines()[0] == "target: csv files in out"
     url = f"sqlite:///{tmp_path / 'named.db'}"
     named = run_cli([*args, "--database-url", url], cwd=_isolated)
-    assert named.returncode == 0 and named.stderr.splitlines()[0] == f"target: SQLite file {tmp_path / 'named.db'}"
+    assert named.returncode == 0 and named.stdout.splitlines()[0] == f"target: SQLite file {tmp_path / 'named.db'}"
 
 
 def test_make_targets_run_the_populate_command(_isolated: Path) -> None:

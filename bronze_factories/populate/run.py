@@ -61,8 +61,9 @@ def populate(options: Options, out: IO[str] | None = None, err: IO[str] | None =
     for notice in options.notices:
         print(f"bronze-populate: {notice}", file=err)
     if not options.plan and not options.quiet:
-        # First, before any check of the target can fail: a run always says where it writes.
-        print(f"target: {describe_target(options, note=True)}", file=err, flush=True)
+        # First, before any check of the target can fail: a run always says where it writes (on
+        # stdout, with the summary: stderr stays progress and the one line of an error).
+        print(f"target: {describe_target(options, note=True)}", file=out, flush=True)
     # Everything that can be checked without the target is checked first (see options); the
     # simulation is built before touching the target too, so a failure there leaves nothing behind.
     if options.output_dir is not None and not options.plan:
