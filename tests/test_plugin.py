@@ -23,7 +23,8 @@ def run_pytest(directory: Path, server, *args: str) -> subprocess.CompletedProce
     env = {k: val for k, val in os.environ.items() if not k.startswith("PYTEST")}
     env["BRONZE_TEST_DATABASE_URL"] = server.render_as_string(hide_password=False)
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args],
+        # -p no:pytest_alembic: our migration-test tool (CI installs it) is not the example's dependency.
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:pytest_alembic", *args],
         cwd=directory, env=env, capture_output=True, text=True, timeout=600,
     )
 

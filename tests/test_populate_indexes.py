@@ -56,6 +56,9 @@ def test_threshold_is_below_the_medium_dataset() -> None:
 def test_indexes_are_dropped_and_rebuilt_exactly(medium: tuple[URL, dict, str], migrated_indexes: list) -> None:
     url, _, stderr = medium
     assert "secondary indexes of the empty tables for the load" in stderr and "rebuilt" in stderr
+    n = len([ln for ln in stderr.splitlines() if ln.startswith("rebuilt index ")])  # progress: n of m
+    assert n > 0 and [ln for ln in stderr.splitlines() if ln.startswith("rebuilt index ")] == [
+        f"rebuilt index {i} of {n}" for i in range(1, n + 1)]
     assert indexes(url) == migrated_indexes
     assert MARKER not in ledger_comment(url)
     check(url)

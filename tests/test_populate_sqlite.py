@@ -54,7 +54,7 @@ def test_quiet_prints_nothing(tmp_path: Path) -> None:
 
 def test_progress_lines_when_not_a_terminal(tmp_path: Path) -> None:
     result = run_cli(SMALL, cwd=tmp_path)
-    assert "populating SQLite file bronze.db: 33 of 33 work units to load" in result.stderr
+    assert "populating: 33 of 33 work units to load" in result.stderr
 
 
 # Slow (minutes): runs only with BRONZE_SLOW_TESTS=1 (no "slow" marker is registered in setup.cfg).

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..vocabulary.store import SOURCE_SYSTEM
 from .catalog import ProductState, product_rows
+from .columns import COLUMNS
 from .customers import CustomerState, customer_rows
 from .demand import Calendar
 from .inventory import daily_operations, initial_stock, movement_rows, operations_per_day, order_movements
@@ -85,6 +87,17 @@ class Simulation:
     def generate_unit(self, unit: str, batch_size: int = 50_000) -> Iterator[Chunk]:
         """The chunks of one unit: parents before children (a day yields sessions and their events
         slice by slice, then orders, inventory movements and reviews)."""
+        chunks = self._unit_chunks(unit, batch_size)
+        if self.params.source_system == SOURCE_SYSTEM:
+            yield from chunks
+            return
+        # Another --source-system: the one column is replaced here, not in every table's formatter.
+        for chunk in chunks:
+            at = COLUMNS[chunk.table].index("source_system")
+            value = self.params.source_system
+            yield Chunk(chunk.table, chunk.unit, [(*row[:at], value, *row[at + 1:]) for row in chunk.rows])
+
+    def _unit_chunks(self, unit: str, batch_size: int) -> Iterator[Chunk]:
         kind, _, number = unit.partition(":")
         p = self.params
         n = int(number)

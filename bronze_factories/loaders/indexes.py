@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 
 import psycopg2
 from sqlalchemy.engine import URL
@@ -85,7 +86,7 @@ class IndexGuard:
         self.duty = defs
         self.dropped = len(defs)
 
-    def rebuild(self, streams: int = 2) -> int:
+    def rebuild(self, streams: int = 2, on_done: Callable[[int, int], None] | None = None) -> int:
         """Re-run the captured definitions over ``streams`` connections, then clear the marker; returns how many.
 
         Builds of different indexes run side by side (the server sorts one while it reads
@@ -95,6 +96,7 @@ class IndexGuard:
         if not self.duty:
             return 0
         pending = sorted(self.duty, key=self._size, reverse=True)
+        total, built = len(pending), [0]
         connections = [self.conn] + [self._connect() for _ in range(max(0, min(streams, len(pending)) - 1))]
         lock = threading.Lock()
         errors: list[BaseException] = []
@@ -113,6 +115,11 @@ class IndexGuard:
                                     .replace("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1))
                     except BaseException as exc:
                         errors.append(exc)
+                        continue
+                    if on_done is not None:  # progress: n of m (the rebuild is a quarter of a large run)
+                        with lock:
+                            built[0] += 1
+                            on_done(built[0], total)
 
         threads = [threading.Thread(target=work, args=(c,)) for c in connections]
         for t in threads:

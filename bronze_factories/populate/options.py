@@ -21,9 +21,39 @@ from sqlalchemy.engine import URL
 
 from ..config import ConfigError, database_url, schema_name
 from ..engine import Params, ParamsError
+from ..vocabulary.store import SOURCE_SYSTEM
 
 FORMATS = ("parquet", "csv", "jsonl")
 DEFAULT_BATCH_SIZE = 50_000
+
+#: The old generator's environment variables, accepted as aliases of the ``BRONZE_*`` ones (which win).
+OLD_ENV = {"customers": "NUM_CUSTOMERS", "products": "NUM_PRODUCTS", "orders": "NUM_ORDERS", "days": "DAYS_OF_DATA"}
+
+# The default store (10,000 customers, 365 days, 50,000 orders, 1,000 sessions a day) as rates, so
+# that a window or a store of another size gets volumes in the same proportions: 5 orders per
+# customer a year, 0.1 sessions per customer a day, and 50,000 / 365,000 sessions ending in an order.
+_ORDERS_PER_CUSTOMER_DAY = (50_000, 10_000 * 365)
+_SESSIONS_PER_CUSTOMER = (1_000, 10_000)
+_ORDERS_PER_SESSION = (50_000, 365 * 1_000)
+
+
+def derived_orders(customers: int, days: int, sessions_per_day: int | None = None) -> int:
+    """Orders at the default store's rate per customer and day; below the sessions' conversion."""
+    num, den = _ORDERS_PER_CUSTOMER_DAY
+    orders = (customers * days * num + den // 2) // den
+    if sessions_per_day is not None:
+        num, den = _ORDERS_PER_SESSION
+        orders = min(orders, sessions_per_day * days * num // den)
+    return max(1, orders)
+
+
+def derived_sessions_per_day(customers: int, days: int, orders: int) -> int:
+    """Sessions at the default store's rate per customer, and enough to convert ``orders`` at its rate."""
+    num, den = _SESSIONS_PER_CUSTOMER
+    by_customers = (customers * num + den // 2) // den
+    num, den = _ORDERS_PER_SESSION
+    by_orders = -(-orders * den // (days * num))
+    return max(1, by_customers, by_orders)
 
 
 class UsageError(ValueError):
@@ -48,6 +78,10 @@ class Options:
     debug: bool
     end_date_given: bool
     summary_json: Path | None = None
+    #: Lines for stderr about how the invocation was read (old variable names used).
+    notices: tuple[str, ...] = ()
+    #: How the target was chosen when nothing named it (empty when a flag or variable did).
+    target_note: str = ""
 
     @property
     def target_kind(self) -> str:
@@ -71,19 +105,25 @@ def build_parser() -> argparse.ArgumentParser:
         "simulated store. Every option also reads BRONZE_<OPTION> from the environment (flags win).",
     )
     size = p.add_argument_group("dataset (its identity: same values, same rows)")
-    size.add_argument("--customers", metavar="N", help="customers (default 10000; BRONZE_CUSTOMERS)")
-    size.add_argument("--products", metavar="N", help="products (default 5000; BRONZE_PRODUCTS)")
-    size.add_argument("--orders", metavar="N", help="orders (default 50000; BRONZE_ORDERS)")
-    size.add_argument("--days", metavar="N", help="days of history before --end-date (default 365; BRONZE_DAYS)")
+    size.add_argument("--customers", metavar="N", help="customers (default 10000; BRONZE_CUSTOMERS, NUM_CUSTOMERS)")
+    size.add_argument("--products", metavar="N", help="products (default 5000; BRONZE_PRODUCTS, NUM_PRODUCTS)")
+    size.add_argument("--orders", metavar="N", help="orders (default: 5 per customer a year, 50000 for the "
+                      "default store; BRONZE_ORDERS, NUM_ORDERS)")
+    size.add_argument("--days", metavar="N", help="days of history before --end-date (default 365; BRONZE_DAYS, "
+                      "DAYS_OF_DATA)")
     size.add_argument("--end-date", metavar="YYYY-MM-DD",
                       help="first day after the window (default: today, UTC; BRONZE_END_DATE)")
     size.add_argument("--seed", metavar="N", help="random seed (default 42; BRONZE_SEED)")
     size.add_argument("--scale", metavar="X",
                       help="multiply customers, products, orders and sessions (default 1; BRONZE_SCALE)")
-    size.add_argument("--sessions-per-day", metavar="N", help="web sessions per day (default 1000; BRONZE_SESSIONS_PER_DAY)")
+    size.add_argument("--sessions-per-day", metavar="N",
+                      help="web sessions per day (default: 0.1 per customer and enough for the orders, 1000 for the "
+                      "default store; BRONZE_SESSIONS_PER_DAY)")
     size.add_argument("--events-per-session", metavar="MIN-MAX",
                       help="clickstream events per session (default 5-30; BRONZE_EVENTS_PER_SESSION)")
     size.add_argument("--warehouses", metavar="N", help="warehouses (default 5; BRONZE_WAREHOUSES)")
+    size.add_argument("--source-system", metavar="NAME",
+                      help="the source_system column of every row (default ecommerce_platform; BRONZE_SOURCE_SYSTEM)")
     where = p.add_argument_group("target (default: SQLite file bronze.db in the working directory)")
     where.add_argument("--database-url", metavar="URL", help="postgresql://user:password@host:port/db or sqlite:///file.db "
                        "(BRONZE_DATABASE_URL)")
@@ -165,17 +205,24 @@ def _flag(text: str) -> bool:
     raise ValueError("expected 1/0, true/false, yes/no")
 
 
+def _source(ns: argparse.Namespace, env: Mapping[str, str], name: str) -> str | None:
+    """Where option ``name`` comes from: its flag, ``BRONZE_<NAME>``, an old variable, or nowhere."""
+    flag = getattr(ns, name)
+    if flag is not None and flag is not False:
+        return "--" + name.replace("_", "-")
+    for var in ("BRONZE_" + name.upper(), OLD_ENV.get(name)):
+        if var is not None and env.get(var, "") != "":
+            return var
+    return None
+
+
 def _resolve(ns: argparse.Namespace, env: Mapping[str, str], name: str, convert: Callable[[str], Any],
              default: Any) -> Any:
-    """Flag, else ``BRONZE_<NAME>``, else the default; a bad value names where it came from."""
-    flag = getattr(ns, name)
-    var = "BRONZE_" + name.upper()
-    if flag is not None and flag is not False:
-        raw, source = flag, "--" + name.replace("_", "-")
-    elif env.get(var, "") != "":
-        raw, source = env[var], var
-    else:
+    """Flag, else ``BRONZE_<NAME>``, else the old variable, else the default; a bad value names its source."""
+    source = _source(ns, env, name)
+    if source is None:
         return default
+    raw = getattr(ns, name) if source.startswith("--") else env[source]
     if isinstance(raw, bool):
         return raw
     try:
@@ -200,19 +247,34 @@ def parse(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = Non
         # Resolved once, here: the engine never reads the clock, the date is a dataset parameter.
         end_date = (today or (lambda: dt.datetime.now(dt.timezone.utc).date()))()
     events_min, events_max = r("events_per_session", _range, (5, 30))
+    old = [(_source(ns, env, name), name) for name in OLD_ENV]
+    notices = tuple(f"reading {var}={env[var]} as --{name} (the old generator's variable; BRONZE_{name.upper()} "
+                    "is the new name)" for var, name in old if var == OLD_ENV[name])
+    customers = r("customers", _positive_int, 10_000)
+    days = r("days", _positive_int, 365)
+    orders = r("orders", _positive_int, None)
+    sessions = r("sessions_per_day", _positive_int, None)
+    if orders is not None and sessions is not None:
+        _check_sessions_fit(orders, sessions, days, _source(ns, env, "orders"), _source(ns, env, "sessions_per_day"),
+                            _source(ns, env, "days"))
+    if orders is None:
+        orders = derived_orders(customers, days, sessions)
+    if sessions is None:
+        sessions = derived_sessions_per_day(customers, days, orders)
     try:
         params = Params(
             end_date=end_date,
-            customers=r("customers", _positive_int, 10_000),
+            customers=customers,
             products=r("products", _positive_int, 5_000),
-            orders=r("orders", _positive_int, 50_000),
-            days=r("days", _positive_int, 365),
-            sessions_per_day=r("sessions_per_day", _positive_int, 1_000),
+            orders=orders,
+            days=days,
+            sessions_per_day=sessions,
             events_min=events_min,
             events_max=events_max,
             warehouses=r("warehouses", _positive_int, 5),
             seed=r("seed", _int, 42),
             scale=r("scale", _scale, 1.0),
+            source_system=r("source_system", str, SOURCE_SYSTEM),
         )
     except ParamsError as exc:
         raise UsageError(str(exc)) from None
@@ -226,11 +288,14 @@ def parse(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = Non
         raise UsageError("--format applies to files: add --output-dir DIR (or drop --format)")
     output_dir = Path(output_dir_text) if output_dir_text is not None else None
     url: URL | None = None
+    target_note = ""
     if output_dir is None:
         try:
             url = database_url(url_text) if url_text is not None else database_url("sqlite:///bronze.db")
         except ConfigError as exc:
             raise UsageError(str(exc)) from None
+        if url_text is None:
+            target_note = "the default; --database-url or BRONZE_DATABASE_URL names a PostgreSQL database"
     try:
         schema = schema_name(r("schema", str, None))
     except ConfigError as exc:
@@ -245,5 +310,20 @@ def parse(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = Non
         plan=bool(r("plan", _flag, False)), quiet=bool(r("quiet", _flag, False)),
         summary_json=r("summary_json", Path, None),
         reset=bool(r("reset", _flag, False)), debug=bool(r("debug", _flag, False)),
-        end_date_given=end_date_given,
+        end_date_given=end_date_given, notices=notices, target_note=target_note,
+    )
+
+
+def _check_sessions_fit(orders: int, sessions: int, days: int, orders_from: str | None, sessions_from: str | None,
+                        days_from: str | None) -> None:
+    """Both volumes were given: refuse a pair that cannot fit, naming every way out."""
+    if orders * 2 <= sessions * days:
+        return
+    days_name = days_from or "--days"
+    raise UsageError(
+        f"{orders:,} orders ({orders_from}) need at least {orders * 2:,} web sessions (each order is placed in a "
+        f"session), but {sessions:,} sessions a day ({sessions_from}) for {days} days ({days_from or 'the default'}) "
+        f"make {sessions * days:,}: raise {sessions_from} to {-(-orders * 2 // days):,}, raise {days_name} to "
+        f"{-(-orders * 2 // sessions):,}, lower {orders_from} to {sessions * days // 2:,}, or leave out "
+        f"{orders_from} or {sessions_from} to have it derived from the window"
     )

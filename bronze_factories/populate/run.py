@@ -16,13 +16,16 @@ from .progress import Progress
 from .target import shown
 
 
-def describe_target(options: Options) -> str:
+def describe_target(options: Options, note: bool = False) -> str:
+    """Where the rows go; with ``note``, also why when nothing named it (the SQLite default)."""
     if options.output_dir is not None:
-        return f"{options.format} files in {options.output_dir}"
-    assert options.url is not None
-    if options.url.get_backend_name() == "sqlite":
-        return f"SQLite file {options.url.database}"
-    return f"{shown(options.url)}, schema {options.schema}"
+        text = f"{options.format} files in {options.output_dir}"
+    elif options.url is not None and options.url.get_backend_name() == "sqlite":
+        text = f"SQLite file {options.url.database}"
+    else:
+        assert options.url is not None
+        text = f"{shown(options.url)}, schema {options.schema}"
+    return f"{text} ({options.target_note})" if note and options.target_note else text
 
 
 def plan_text(options: Options, sim: Simulation, units: list[str], all_units: int) -> str:
@@ -35,7 +38,7 @@ def plan_text(options: Options, sim: Simulation, units: list[str], all_units: in
         f"window    {p.start.date()} .. {(p.end - dt.timedelta(days=1)).date()} (end date {p.end_date}"
         f"{'' if options.end_date_given else ', today in UTC'})",
         f"key       {p.key()}",
-        f"target    {describe_target(options)}",
+        f"target    {describe_target(options, note=True)}",
         f"run       {options.workers} worker(s), batch size {options.batch_size:,}"
         + (f", shard {options.shard[0]}/{options.shard[1]}: {len(units)} of {all_units} work units"
            if options.shard else f", {len(units)} work units"),
@@ -55,6 +58,12 @@ def populate(options: Options, out: IO[str] | None = None, err: IO[str] | None =
     out = out or sys.stdout
     err = err or sys.stderr
     params = options.params
+    for notice in options.notices:
+        print(f"bronze-populate: {notice}", file=err)
+    if not options.plan and not options.quiet:
+        # First, before any check of the target can fail: a run always says where it writes (on
+        # stdout, with the summary: stderr stays progress and the one line of an error).
+        print(f"target: {describe_target(options, note=True)}", file=out, flush=True)
     # Everything that can be checked without the target is checked first (see options); the
     # simulation is built before touching the target too, so a failure there leaves nothing behind.
     if options.output_dir is not None and not options.plan:
@@ -100,7 +109,7 @@ def populate(options: Options, out: IO[str] | None = None, err: IO[str] | None =
     if guard is not None and guard.dropped:
         progress.message(f"dropped {guard.dropped} secondary indexes of the empty tables for the load; "
                          "they are rebuilt at its end")
-    progress.message(f"populating {describe_target(options)}: {len(todo)} of {len(units)} work units to load "
+    progress.message(f"populating: {len(todo)} of {len(units)} work units to load "
                      f"(end date {params.end_date}, seed {params.seed})")
     progress.skipped_units = len(units) - len(todo)
 
@@ -135,7 +144,7 @@ def populate(options: Options, out: IO[str] | None = None, err: IO[str] | None =
                     started = time.monotonic()
                     progress.message(f"rebuilding {len(guard.duty)} secondary indexes")
                     try:
-                        n = guard.rebuild()
+                        n = guard.rebuild(on_done=lambda i, m: progress.message(f"rebuilt index {i} of {m}"))
                     except Exception as exc:
                         from .load import LoadError
                         from .target import db_error_reason

@@ -49,6 +49,15 @@ def describe(identity: dict[str, object]) -> str:
     return ", ".join(f"{k}={identity[k]}" for k in keys if k in identity)
 
 
+def version_change(where: str, there: dict, here: dict) -> str:
+    """The refusal to resume a dataset that other versions of the row-shaping libraries began."""
+    changed = ", ".join(f"{name} {there.get(name, 'unknown')} there, {version} here"
+                        for name, version in here.items() if there.get(name) != version)
+    return (f"{where} holds this dataset made with other versions of the libraries that shape its rows "
+            f"({changed}); resuming would mix two datasets. Install those versions "
+            "(pip install -c constraints.txt .) to resume it, or add --reset to load it again with these")
+
+
 def db_error_reason(exc: BaseException) -> str:
     """First line of a driver error, without SQLAlchemy's SQL echo and links."""
     orig = getattr(exc, "orig", None) or exc
@@ -231,6 +240,9 @@ def _refuse_other_data(conn: Connection, schema: str, params: Params, end_date_g
     done, others = _ledger_state(conn, params)
     if others:
         identity = next(iter(others.values()))
+        ours = params.identity()
+        if {k: v for k, v in identity.items() if k != "versions"} == {k: v for k, v in ours.items() if k != "versions"}:
+            raise TargetError(version_change(where, identity.get("versions") or {}, ours["versions"]))
         hint = ""
         if not end_date_given and identity.get("end_date") != params.end_date.isoformat():
             hint = f" (no --end-date was given, so today, {params.end_date}, was used: pass --end-date " \
