@@ -346,7 +346,7 @@ def test_realism_rules_see_figures_out_of_range(conn: Connection, case: str, sta
 
 
 def test_opt_in_that_follows_gender_is_caught(conn: Connection) -> None:
-    """Without dataset parameters the allowed gap is 0.1; with 5 customers it is three standard deviations."""
+    """Without dataset parameters the allowed gap is 0.1; with 5 customers it is four standard deviations."""
     assert validate(conn, rules=["customer_opt_in_gender"]).ok
     run(conn, [f"""UPDATE {C} SET raw_data = jsonb_set(raw_data, '{{marketing_opt_in}}', to_jsonb(gender = 'male'))"""])
     report = validate(conn, rules=["customer_opt_in_gender"])

@@ -17,7 +17,7 @@ from .sql import Context, Rule, Sql, in_list
 
 C, M = "consistency", "realism"
 NAME_GENDER = (0.0, 0.10)  # share of common given names (5+ customers) carried by both women and men
-OPT_IN_GAP = 0.10  # |opt-in rate of women - of men|, at least; wider for small datasets (3 sigma)
+OPT_IN_GAP = 0.10  # |opt-in rate of women - of men|, at least; wider for small datasets (4 sigma)
 HOME_CITY = (0.50, 0.95)  # logged-in sessions in the customer's home city
 COMMON_NAME = 5
 
@@ -99,12 +99,13 @@ FROM {q.t('raw_customers')} WHERE {_gender('gender')} AND {stated}"""
 
 
 def _opt_in_allowed(ctx: Context) -> tuple[float, float]:
-    """0.1, or three standard deviations of the gap between two independent samples when that is wider."""
+    """0.1, or four standard deviations of the gap between two independent samples when that is wider
+    (a few hundred customers cannot show a gap of 0.1: two independent draws differ by that often)."""
     if ctx.params is None:
         return 0.0, OPT_IN_GAP
     n = ctx.params.sized().customers
     sigma = 0.5 * math.sqrt(1 / (0.49 * n) + 1 / (0.47 * n))
-    return 0.0, round(max(OPT_IN_GAP, 3 * sigma), 3)
+    return 0.0, round(max(OPT_IN_GAP, 4 * sigma), 3)
 
 
 def session_home_city(q: Sql) -> str:
@@ -130,7 +131,7 @@ RULES: tuple[Rule, ...] = (
     Rule("customer_name_gender", M, f"share of given names with {COMMON_NAME}+ female/male customers carried by "
          f"both in [{NAME_GENDER[0]:g}, {NAME_GENDER[1]:g}] (gender agrees with the name)", customer_name_gender,
          allowed=_const(NAME_GENDER)),
-    Rule("customer_opt_in_gender", M, f"|opt-in rate of female - of male customers| at most {OPT_IN_GAP:g} (3 sigma "
+    Rule("customer_opt_in_gender", M, f"|opt-in rate of female - of male customers| at most {OPT_IN_GAP:g} (4 sigma "
          "if wider for few customers): opt-in does not follow gender", customer_opt_in_gender,
          allowed=_opt_in_allowed),
     Rule("session_home_city", M, f"share of logged-in sessions in the customer's home city in "
