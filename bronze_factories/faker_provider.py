@@ -108,7 +108,7 @@ def ages(r: random.Random, k: int = 1) -> list[tuple[int, bool]]:
     out = []
     for band in pools()["age_band"].draw(r, k):
         low, high = p.AGE_BANDS[band]
-        out.append((r.randint(low, high) * 365 + r.randrange(365), r.random() < p.OPT_IN_BY_BAND[band]))
+        out.append((p.age_days(r.randint(low, high), r.random()), r.random() < p.OPT_IN_BY_BAND[band]))
     return out
 
 

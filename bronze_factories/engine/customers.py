@@ -70,7 +70,8 @@ class CustomerState:
         self.last = pick(who, P.LAST_WEIGHTS, n).astype(np.int16)
         band = pick(who, P.AGE_WEIGHTS, n)
         low, high = np.array([b[0] for b in P.AGE_BANDS]), np.array([b[1] for b in P.AGE_BANDS])
-        self.age_days = (who.integers(low[band], high[band] + 1) * 365 + who.integers(0, 365, n)).astype(np.int32)
+        years, fraction = who.integers(low[band], high[band] + 1), who.random(n)
+        self.age_days = ((years * 365.2425 + fraction * 360).astype(np.int64) + 2).astype(np.int32)  # P.age_days
         self.opt_in = who.random(n) < np.array(P.OPT_IN_BY_BAND)[band]
         born = (self.registered - self.age_days.astype(np.int64) * 86_400) // 86_400
         self.birth_year = (born.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970).astype(np.int16)

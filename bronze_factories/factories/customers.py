@@ -35,8 +35,10 @@ def _email(o: Any) -> str:
     return emails(rng(), names, [int(o.customer_id[4:])])[0]
 
 
-def _birth(age_days: int) -> dt.date:
-    return (settings.end - dt.timedelta(days=age_days)).date()
+def _birth(age_days: int, registered: dt.datetime) -> dt.date:
+    """An adult when they registered (the age drawn is their age then)."""
+    born = registered - dt.timedelta(days=age_days)
+    return born.date() if isinstance(born, dt.datetime) else born
 
 
 def customer_rows(customer_ids: list[str]) -> list[dict[str, Any]]:
@@ -47,19 +49,20 @@ def customer_rows(customer_ids: list[str]) -> list[dict[str, Any]]:
     places = addresses(r, k)
     numbers = phones(r, k, [city_of(a) for a in places])
     age_opt = ages(r, k)
-    born = [_birth(age) for age, _ in age_opt]
+    registered = [_registration() for _ in range(k)]
+    born = [_birth(age, reg) for (age, _), reg in zip(age_opt, registered, strict=True)]
     mails = emails(r, [(f, la, b.year) for f, la, b in zip(firsts, lasts, born, strict=True)],
                    [int(c[4:]) for c in customer_ids])
     rows = []
     for j, customer_id in enumerate(customer_ids):
-        first, last, address, registered = firsts[j], lasts[j], places[j], _registration()
+        first, last, address = firsts[j], lasts[j], places[j]
         row = {
             "customer_id": customer_id, "first_name": first, "last_name": last, "customer_name": f"{first} {last}",
-            "email": mails[j], "phone": numbers[j], "address": address, "registration_date": registered,
+            "email": mails[j], "phone": numbers[j], "address": address, "registration_date": registered[j],
             "date_of_birth": born[j], "gender": gender_of[j], "source_system": SOURCE_SYSTEM,
         }
         # what BronzeFactory._adjust_kwargs records, without its generic to_json walk
-        row["raw_data"] = {**row, "address": dict(address), "registration_date": registered.isoformat(),
+        row["raw_data"] = {**row, "address": dict(address), "registration_date": registered[j].isoformat(),
                            "date_of_birth": born[j].isoformat(), "marketing_opt_in": age_opt[j][1]}
         rows.append(row)
     return rows
@@ -95,7 +98,7 @@ class CustomerFactory(BronzeFactory):
     address = factory.Faker("bronze_address")
     phone = factory.LazyAttribute(lambda o: phones(rng(), 1, [city_of(o.address)])[0])
     registration_date = factory.LazyAttribute(_registration)
-    date_of_birth = factory.LazyAttribute(lambda o: _birth(o.age[0]))
+    date_of_birth = factory.LazyAttribute(lambda o: _birth(o.age[0], o.registration_date))
 
     @classmethod
     def create_batch(cls, size: int, **kwargs: Any) -> list[Any]:

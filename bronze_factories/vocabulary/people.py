@@ -30,6 +30,14 @@ LAST_WEIGHTS: tuple[float, ...] = tuple(_Person.last_names.values())
 #: 25-54, few past 75. Ages are uniform inside a band.
 AGE_BANDS: tuple[tuple[int, int], ...] = ((18, 24), (25, 34), (35, 44), (45, 54), (55, 64), (65, 74), (75, 89))
 AGE_WEIGHTS = (0.12, 0.22, 0.21, 0.17, 0.14, 0.09, 0.05)
+
+
+def age_days(years: int, fraction: float) -> int:
+    """An age of ``years`` whole years and ``fraction`` (0-1) of the next, in days: never a day short
+    of the birthday whatever the leap years (and never reaching the next one)."""
+    return int(years * 365.2425 + fraction * 360) + 2
+
+
 #: Share of each age band that opted in to marketing mail (it depends on age, never on gender);
 #: about 0.38 overall.
 OPT_IN_BY_BAND = (0.46, 0.42, 0.39, 0.36, 0.33, 0.31, 0.28)
