@@ -16,7 +16,7 @@ from ..vocabulary import web as W
 from .demand import Calendar
 from .ids import customer_id
 from .jsontext import q
-from .places import PAIR_WEIGHT, mix, places
+from .places import PAIR_WEIGHT, places
 from .pools import Pools
 from .rng import pick, stream
 from .timefmt import dates, iso, sql
@@ -60,6 +60,7 @@ class CustomerState:
         self.n = n
         self.seed = seed
         self.places = pl = places()
+        self.city_cdf = np.cumsum(pl.city_weight)
 
         who = stream(seed, "customers.people")
         self.gender = pick(who, V.GENDER_WEIGHTS, n).astype(np.int8)
@@ -155,20 +156,28 @@ class CustomerState:
     def shipping_json(self, pools: Pools, i: int, order: int) -> str:
         """Where order number ``order`` of customer ``i`` goes: home, mostly; sometimes an office in
         their city or a gift anywhere (derived from the order number, so any unit gets the same)."""
-        h = [int(x) for x in mix(self.seed, order, np.arange(6, dtype=np.uint64))]
-        u = [x / 2.0 ** 64 for x in h]
-        if u[0] >= G.OTHER_SHIPPING_SHARE:
+        h = _mix64(self.seed, order)
+        if h / 2.0 ** 64 >= G.OTHER_SHIPPING_SHARE:
             return self.address_json(pools, i)
         pl = self.places
-        if u[1] < G.OTHER_SHIPPING_SAME_CITY:
+        h2, h3 = _mix64(h, 1), _mix64(h, 2)
+        if h2 / 2.0 ** 64 < G.OTHER_SHIPPING_SAME_CITY:
             city = int(self.city[i])
         else:
-            cdf = np.cumsum(pl.city_weight)
-            city = int(np.searchsorted(cdf, u[2] * cdf[-1], side="right"))
-        zip_index = int(u[3] * int(pl.count(pl.zip_ptr, np.array([city]))[0]))
-        house = 1 + h[4] % 9_999
-        street, suffix = h[5] % len(pl.street_names), (h[5] >> 32) % len(pl.street_suffixes)
+            cdf = self.city_cdf
+            city = int(np.searchsorted(cdf, (h2 >> 11) / 2.0 ** 53 * cdf[-1], side="right"))
+        zip_index = (h3 & 0xFFFF) % int(pl.zip_ptr[city + 1] - pl.zip_ptr[city])
+        house = 1 + (h3 >> 16) % 9_999
+        street, suffix = (h3 >> 32) % len(pl.street_names), (h3 >> 48) % len(pl.street_suffixes)
         return self._address(city, zip_index, house, street, suffix)
+
+
+def _mix64(a: int, b: int) -> int:
+    """splitmix64 of two integers, in plain Python (one order at a time: cheaper than numpy here)."""
+    h = (a * 0x9E3779B97F4A7C15 + b + 0x632BE59BD9B4E019) & 0xFFFFFFFFFFFFFFFF
+    h = ((h ^ (h >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
+    h = ((h ^ (h >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
+    return h ^ (h >> 31)
 
 
 def customer_rows(state: CustomerState, pools: Pools, seed: int, lo: int, hi: int) -> list[tuple]:
