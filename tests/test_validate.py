@@ -208,7 +208,7 @@ CORRUPTIONS: dict[str, tuple[list[str], set[str] | None]] = {
     "customers_registered_before_end": (
         [f"""INSERT INTO {C} (customer_id, email, customer_name, first_name, last_name, phone, address,
                               registration_date, date_of_birth, gender, raw_data)
-             SELECT 'CUST00000006', email, customer_name, first_name, last_name, phone, address,
+             SELECT 'CUST00000006', 'new.' || email, customer_name, first_name, last_name, phone, address,
                     '2024-03-12 10:00', date_of_birth, gender, raw_data
              FROM {C} WHERE customer_id = 'CUST00000005'"""], None),
     "session_events_within_session": (
@@ -255,6 +255,13 @@ CORRUPTIONS: dict[str, tuple[list[str], set[str] | None]] = {
     "inventory_movement_sign": ([f"UPDATE {INV} SET quantity = -20 WHERE reference_number = 'PO0000000001'"], None),
     "raw_data_not_empty": ([f"UPDATE {C} SET raw_data = '{{}}' WHERE customer_id = 'CUST00000005'"], None),
     "id_formats": ([f"UPDATE {R} SET review_id = 'REV123' WHERE review_id = 'REV0000000003'"], None),
+    # people and places
+    "customer_email_reserved": ([f"UPDATE {C} SET email = 'ada.lovelace@gmail.com' WHERE customer_id = 'CUST00000001'"],
+                                None),
+    "customer_email_unique": ([f"UPDATE {C} SET email = 'Ada.Lovelace@example.com' WHERE customer_id = 'CUST00000002'"],
+                              None),
+    "customer_phone_fiction": ([f"UPDATE {C} SET phone = '+1-212-555-1234' WHERE customer_id = 'CUST00000003'"], None),
+    "session_ip_public": ([f"UPDATE {S} SET ip_address = '192.168.1.20' WHERE session_id = {SESS13}"], None),
 }
 
 
@@ -284,6 +291,8 @@ def test_realism_figures_of_the_fixture(conn: Connection) -> None:
         "product_popularity": 0.0,  # the top 20% of 4 products is no product at all
         "repeat_customers": 0.75, "never_ordering_customers": 0.2, "basket_sizes": 1.0, "rating_mean": 3.5,
         "funnel_decreasing": 0.0,
+        "customer_name_gender": 0.0,  # no given name has 5 customers
+        "customer_opt_in_gender": 0.0, "session_home_city": pytest.approx(11 / 12),
     }
     assert {r.name for r in report.failed()} == {"product_popularity", "basket_sizes", "rating_mean"}
     assert report["order_weekday_variation"].skipped == "window shorter than 14 days"
@@ -320,6 +329,13 @@ REALISM: list[tuple[str, list[str], dict[str, bool]]] = [
     ("good ratings", [f"UPDATE {R} SET rating = 4"], {"rating_mean": True}),
     ("checkouts without carts", [f"UPDATE {E} SET event_type = 'checkout_start' WHERE event_type = 'search'"],
      {"funnel_decreasing": False}),
+    ("everybody is called Alan", [f"UPDATE {C} SET first_name = 'Alan', gender = replace(gender, 'undisclosed', 'female')"],
+     {"customer_name_gender": False}),
+    ("every man is called Alan", [f"UPDATE {C} SET first_name = 'Alan', gender = 'male'"],
+     {"customer_name_gender": True}),
+    ("sessions away from home", [f"""UPDATE {S} SET location = jsonb_set(location, '{{city}}', '"Yonkers"')
+                                     WHERE user_id IN ('CUST00000001', 'CUST00000002')"""],
+     {"session_home_city": False}),
 ]
 
 
@@ -329,6 +345,15 @@ def test_realism_rules_see_figures_out_of_range(conn: Connection, case: str, sta
     run(conn, statements)
     report = validate(conn, params=PARAMS, categories=["realism"])
     assert {name: report[name].passed for name in expected} == expected
+
+
+def test_opt_in_that_follows_gender_is_caught(conn: Connection) -> None:
+    """Without dataset parameters the allowed gap is 0.1; with 5 customers it is four standard deviations."""
+    assert validate(conn, rules=["customer_opt_in_gender"]).ok
+    run(conn, [f"""UPDATE {C} SET raw_data = jsonb_set(raw_data, '{{marketing_opt_in}}', to_jsonb(gender = 'male'))"""])
+    report = validate(conn, rules=["customer_opt_in_gender"])
+    assert report["customer_opt_in_gender"].measured == 1.0 and not report.ok
+    assert validate(conn, params=PARAMS, rules=["customer_opt_in_gender"])["customer_opt_in_gender"].allowed[1] > 1
 
 
 @pytest.fixture(scope="module")

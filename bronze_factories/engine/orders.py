@@ -217,7 +217,7 @@ def order_rows(
         oid = order_id(int(batch.index[k]))
         cid = customer_id(int(batch.customer[k]))
         status = V.ORDER_STATUSES[batch.status[k]]
-        address = customers.address_json(pools, int(batch.customer[k]))
+        address = customers.shipping_json(pools, int(batch.customer[k]), int(batch.index[k]))
         items = []
         for j in range(int(batch.item_ptr[k]), int(batch.item_ptr[k + 1])):
             items.append(

@@ -9,13 +9,16 @@ and searches, then carts, then checkout, then purchase). A ``purchase`` only eve
 from __future__ import annotations
 
 import datetime as dt
+import random
 from typing import Any
 
 import factory
 from sqlalchemy import select
 
 from .. import vocabulary as v
+from ..faker_provider import cities, city_of, ip_address, location
 from ..models import RawClickstream, RawProduct, RawSession
+from ..vocabulary import web as vw
 from .base import (
     _MISSING,
     EVENT_BASE,
@@ -100,6 +103,44 @@ def _session_events(web_session: RawSession, step: Any, extracted: Any) -> None:
         })
 
 
+def _habits(customer: Any) -> random.Random:
+    """A generator seeded by the customer's id: their devices and home addresses are the same in
+    every session, whichever test or order makes it."""
+    return random.Random(f"habits:{customer.customer_id}")
+
+
+def _device(o: Any) -> dict[str, Any]:
+    """A guest's device, or one of the one or two a customer keeps."""
+    if o.customer is None:
+        return _draw_device(rng())
+    habits = _habits(o.customer)
+    kept = [_draw_device(habits)]
+    if habits.random() < vw.SECOND_DEVICE_SHARE:
+        kept.append(_draw_device(habits))
+    return dict(rng().choice(kept))
+
+
+def _draw_device(r: random.Random) -> dict[str, Any]:
+    device = r.choices(v.DEVICES, weights=[d.weight for d in v.DEVICES])[0]
+    return {"device_type": device.device_type, "browser": r.choices(device.browsers, device.browser_weights)[0],
+            "operating_system": device.operating_system, "is_mobile": device.is_mobile}
+
+
+def _where(o: Any) -> tuple[dict[str, Any], str]:
+    """Location and IP address: a customer at home most of the time (their ZIP code, one of their
+    two home addresses), else travelling; a guest anywhere; the address always of the city's blocks."""
+    r = rng()
+    home = city_of(o.customer.address) if o.customer is not None else None
+    if home is not None and r.random() < v.HOME_CITY_SHARE:
+        habits = _habits(o.customer)
+        ips = [ip_address(habits, home) for _ in range(vw.HOME_IPS)]
+        return location(r, home, o.customer.address.get("postal_code")), r.choice(ips)
+    city = cities(r)[0]
+    if o.customer is not None:  # the same address whenever this customer is in this city
+        return location(r, city), ip_address(random.Random(f"travel:{o.customer.customer_id}:{city}"), city)
+    return location(r, city), ip_address(r, city)
+
+
 def web_session_products(step: Any) -> list[Any] | None:
     return step.attributes.get("products") if step.attributes else None
 
@@ -140,7 +181,8 @@ class WebSessionFactory(BronzeFactory):
         guest = factory.Trait(logged_in=False)
         page_views = factory.LazyFunction(lambda: rng().randint(1, 4))
         products = None
-        device = factory.Faker("bronze_device")
+        device = factory.LazyAttribute(_device)
+        where = factory.LazyAttribute(_where)
         gaps = factory.LazyAttribute(
             lambda o: [rng().randint(15, 180) for _ in range(o.page_views + len(o.products or []))]
         )
@@ -156,8 +198,8 @@ class WebSessionFactory(BronzeFactory):
     browser = factory.LazyAttribute(lambda o: o.device["browser"])
     operating_system = factory.LazyAttribute(lambda o: o.device["operating_system"])
     is_mobile = factory.LazyAttribute(lambda o: o.device_type != "desktop")
-    location = factory.Faker("bronze_location")
-    ip_address = factory.Faker("ipv4_public")
+    location = factory.LazyAttribute(lambda o: o.where[0])
+    ip_address = factory.LazyAttribute(lambda o: o.where[1])
 
     events = Hook(_session_events)
 

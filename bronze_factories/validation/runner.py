@@ -16,7 +16,7 @@ from sqlalchemy.exc import DBAPIError
 from ..config import ConfigError, database_url, make_engine, schema_name, translate_map
 from ..engine.params import Params
 from ..models import SCHEMA, TABLES, LoadLedger
-from . import rules_consistency, rules_realism, rules_relationships, rules_time
+from . import rules_consistency, rules_people, rules_realism, rules_relationships, rules_time
 from .interrupt import interruptible
 from .report import CATEGORIES, Report, RuleResult
 from .sql import Context, Rule, Sql
@@ -24,7 +24,7 @@ from .sql import Context, Rule, Sql
 log = logging.getLogger("bronze_factories.validate")
 
 RULES: tuple[Rule, ...] = (
-    rules_relationships.RULES + rules_time.RULES + rules_consistency.RULES + rules_realism.RULES
+    rules_relationships.RULES + rules_time.RULES + rules_consistency.RULES + rules_realism.RULES + rules_people.RULES
 )
 RULE_NAMES: tuple[str, ...] = tuple(r.name for r in RULES)
 
