@@ -155,7 +155,7 @@ def test_nested_json_override_of_the_customer_address(bronze_session):
     address = order.customer.address
     boston = next(c for c in v.CITIES if c.city == "Boston")
     assert (address["city"], address["state"]) == ("Boston", boston.state)
-    assert address["postal_code"].startswith(boston.postal_prefix)
+    assert address["postal_code"] in boston.zips
     assert order.shipping_address == address and order.customer.raw_data["address"] == address
     assert CustomerFactory.build(address__street="1 Main St").address["street"] == "1 Main St"
     assert_contract(bronze_session)
