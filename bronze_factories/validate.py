@@ -16,6 +16,7 @@ import datetime as dt
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -68,6 +69,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         url = database_url(args.database_url)
         url_text = redact(url)
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:") \
+                and not Path(url.database).is_file():
+            # sqlite3 would create an empty file there and report every table missing.
+            print(f"{PROG}: error: no SQLite database at {url.database!r}; check the path", file=sys.stderr)
+            return 1
         report = validate(url, args.schema, window=_window(args.end_date, args.days),
                           categories=_split(args.category), rules=_split(args.rule))
     except ConfigError as exc:
