@@ -89,3 +89,42 @@ def test_in_memory_sqlite_is_a_usage_error(_isolated: Path, capsys: pytest.Captu
     for url in ("sqlite:///:memory:", "sqlite://"):
         err = usage_error([*SMALL, "--database-url", url], capsys, _isolated)
         assert "an in-memory SQLite database vanishes when the run ends; give a file" in err
+
+
+# -- point 10: --plan sizes without simulating -----------------------------------------------------
+
+def test_plan_estimates_match_the_simulation_without_building_it() -> None:
+    import datetime as dt
+
+    from bronze_factories.engine import Params, Simulation
+    from bronze_factories.engine.estimate import estimate, units
+
+    for kw in (dict(customers=200, products=100, orders=400, days=30, sessions_per_day=60),
+               dict(customers=3000, products=500, orders=8000, days=20, sessions_per_day=1000, warehouses=3),
+               dict(customers=5000, products=300, orders=2000, days=30, sessions_per_day=500, scale=0.5)):
+        params = Params(end_date=dt.date(2026, 1, 1), **kw)
+        sim = Simulation(params)
+        assert units(params) == sim.units() and units(params, (2, 3)) == sim.units((2, 3))
+        closed, simulated = estimate(params), sim.estimate()
+        assert {t: n for t, n in closed.items() if t != "raw_reviews"} == \
+            {t: n for t, n in simulated.items() if t != "raw_reviews"}
+        assert abs(closed["raw_reviews"] - simulated["raw_reviews"]) <= 0.15 * simulated["raw_reviews"]
+
+
+def test_plan_at_the_largest_sizes_needs_no_simulation_memory(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from populate_support import clean_env
+
+    # 1 GiB of address space: building the simulation at these sizes needs many times that.
+    code = ("import resource, sys; resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30)); "
+            "from bronze_factories.populate import main; sys.exit(main(sys.argv[1:]))")
+    args = ["--customers", "99999999", "--products", "99999999", "--orders", "2000000000", "--days", "36500",
+            "--sessions-per-day", "2000000", "--end-date", "2026-01-01", "--plan"]
+    result = subprocess.run([sys.executable, "-c", code, *args], cwd=tmp_path, capture_output=True, text=True,
+                            env=clean_env(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1"), timeout=120)
+    assert result.returncode == 0, result.stderr
+    lines = {ln.split()[0]: ln.split()[-1] for ln in result.stdout.splitlines() if ln.startswith("raw_")}
+    assert lines["raw_customers"] == "99,999,999" and lines["raw_orders"] == "2,000,000,000"
+    assert list(tmp_path.iterdir()) == []
