@@ -66,14 +66,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.debug:
         logging.basicConfig(level=logging.DEBUG, format="%(name)s: %(message)s")
     url_text = "the database"
+    missing: str | None = None
     try:
         url = database_url(args.database_url)
         url_text = redact(url)
-        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:") \
-                and not Path(url.database).is_file():
-            # sqlite3 would create an empty file there and report every table missing.
-            print(f"{PROG}: error: no SQLite database at {url.database!r}; check the path", file=sys.stderr)
-            return 1
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            # Open the file read-write but never create it: sqlite3 would make an empty file at a
+            # mistyped path and report every table missing.
+            missing = url.database if not Path(url.database).is_file() else None
+            url = url.set(database=f"file:{url.database}", query={**url.query, "mode": "rw", "uri": "true"})
         report = validate(url, args.schema, window=_window(args.end_date, args.days),
                           categories=_split(args.category), rules=_split(args.rule))
     except ConfigError as exc:
@@ -89,6 +90,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SQLAlchemyError as exc:
         if args.debug:
             raise
+        if missing is not None:
+            print(f"{PROG}: error: no SQLite database at {missing!r}; check the path", file=sys.stderr)
+            return 1
         orig = getattr(exc, "orig", None) or exc
         reason = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
         print(f"{PROG}: error: cannot validate {url_text}: {reason}", file=sys.stderr)

@@ -111,15 +111,27 @@ def test_sigterm_during_a_database_load_keeps_whole_units(pg_server: URL) -> Non
 
 def test_two_datasets_started_together_cannot_both_claim_one_database(pg_server: URL) -> None:
     with fresh_database(pg_server, "claim") as url:
-        runs = [start_cli([*SMALL, "--database-url", pg_url(url), "--workers", "1", "--seed", seed, "--quiet"])
-                for seed in ("7", "8")]
-        results = [(p.wait(timeout=300), p.communicate()[1]) for p in runs]
-        codes = sorted(code for code, _ in results)
-        assert codes == [0, 1], results
-        refused = next(err for code, err in results if code == 1)
+        upgrade(url)  # empty, as the owner's migration leaves it
+        blocker = psycopg2.connect(psycopg2_dsn(url))
+        try:
+            with blocker.cursor() as cur:  # reads go on, the first COPY waits: the window between check and ledger
+                cur.execute("LOCK TABLE bronze.raw_customers IN SHARE MODE")
+            first = start_cli([*SMALL, "--database-url", pg_url(url), "--workers", "1", "--seed", "7", "--quiet"])
+            waiting = "SELECT count(*) FROM pg_locks WHERE NOT granted AND database = " \
+                      "(SELECT oid FROM pg_database WHERE datname = current_database()) OR " \
+                      "(NOT granted AND locktype = 'advisory')"
+            assert _wait_for(lambda: query(url, waiting)[0][0] >= 1, first), first.communicate()
+            second = start_cli([*SMALL, "--database-url", pg_url(url), "--workers", "1", "--seed", "8", "--quiet"])
+            # the second run is either past its check and waiting to COPY too, or waiting for the claim
+            assert _wait_for(lambda: query(url, waiting)[0][0] >= 2, second), second.communicate()
+        finally:
+            blocker.rollback()
+            blocker.close()
+        results = [(p.wait(timeout=300), p.communicate()[1]) for p in (first, second)]
+        assert [code for code, _ in results] == [0, 1], results
+        refused = results[1][1]
         assert "already holds another dataset" in refused and refused.count("\n") == 1
-        datasets = _ledger_matches_rows(url)
-        assert len(datasets) == 1
+        assert len(_ledger_matches_rows(url)) == 1
         assert query(url, "SELECT count(*) FROM bronze.bronze_load_ledger") == [(SMALL_UNITS,)]
 
 
