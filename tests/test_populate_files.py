@@ -73,12 +73,12 @@ def test_parquet_has_typed_columns(tmp_path: Path, reference: dict) -> None:
 
 
 def test_disk_full_removes_partials_and_says_so(tmp_path: Path) -> None:
-    # The clickstream's partial file is /dev/full: every write to it fails with ENOSPC. Partial
-    # names are unique to a run, so this run is told the name (the one thing not real here).
-    (tmp_path / ".raw_clickstream.csv.full.partial").symlink_to("/dev/full")
-    code = ("import sys; import bronze_factories.loaders.files as f; real = f.partial_name; "
-            "f.partial_name = lambda final, run='': real(final, 'full' if run else run); "
-            "from bronze_factories.populate import main; sys.exit(main(sys.argv[1:]))")
+    # The clickstream's partial file is /dev/full: every write to it fails with ENOSPC. Partial names
+    # are unique to a run, so the run itself links its partial there (the one thing not real here).
+    code = ("import os, sys\nimport bronze_factories.loaders.files as f\nreal = f.FileSink.__init__\n"
+            "def init(self, *a, **k):\n    real(self, *a, **k)\n"
+            "    os.symlink('/dev/full', self.partial['raw_clickstream'])\n"
+            "f.FileSink.__init__ = init\nfrom bronze_factories.populate import main\nsys.exit(main(sys.argv[1:]))")
     result = subprocess.run([sys.executable, "-c", code, *SMALL, "--output-dir", str(tmp_path), "--format", "csv"],
                             env=clean_env(), capture_output=True, text=True)
     assert result.returncode == 1
