@@ -18,6 +18,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import IO
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -129,8 +130,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Errors name the URL as the user typed it (password hidden), not the driver it runs on.
     url_text = redact(args.database_url or os.environ.get(ENV_URL) or DEFAULT_URL)
     stream = None
+    missing: str | None = None
     try:
         url = database_url(args.database_url)
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            # Open the file read-write but never create it: sqlite3 would make an empty file at a
+            # mistyped path and report every table missing.
+            missing = url.database if not Path(url.database).is_file() else None
+            url = url.set(database=f"file:{url.database}", query={**url.query, "mode": "rw", "uri": "true"})
         from .validation.runner import select_rules
 
         params = _params(args)
@@ -158,6 +165,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SQLAlchemyError as exc:
         if args.debug:
             raise
+        if missing is not None:
+            print(f"{PROG}: error: no SQLite database at {missing!r}; check the path", file=sys.stderr)
+            return 1
         orig = getattr(exc, "orig", None) or exc
         reason = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
         print(f"{PROG}: error: cannot validate {url_text}: {reason}", file=sys.stderr)

@@ -36,7 +36,8 @@ def write(out: Path, fmt: str, *extra: str) -> None:
 
 def test_csv_files_load_with_psql_copy_into_the_same_rows(tmp_path: Path, pg_server: URL, reference: dict) -> None:
     write(tmp_path, "csv")
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{t}.csv" for t in TABLE_ORDER)
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.endswith(".lock")) == \
+        sorted(f"{t}.csv" for t in TABLE_ORDER)
     with fresh_database(pg_server) as url:
         upgrade(url)
         for table in TABLE_ORDER:
@@ -89,15 +90,20 @@ def test_parquet_has_typed_columns(tmp_path: Path, reference: dict) -> None:
 
 
 def test_disk_full_removes_partials_and_says_so(tmp_path: Path) -> None:
-    # The clickstream's partial file is /dev/full: every write to it fails with ENOSPC.
-    (tmp_path / ".raw_clickstream.csv.partial").symlink_to("/dev/full")
-    result = run_cli([*SMALL, "--output-dir", str(tmp_path), "--format", "csv"])
+    # The clickstream's partial file is /dev/full: every write to it fails with ENOSPC. Partial names
+    # are unique to a run, so the run itself links its partial there (the one thing not real here).
+    code = ("import os, sys\nimport bronze_factories.loaders.files as f\nreal = f.FileSink.__init__\n"
+            "def init(self, *a, **k):\n    real(self, *a, **k)\n"
+            "    os.symlink('/dev/full', self.partial['raw_clickstream'])\n"
+            "f.FileSink.__init__ = init\nfrom bronze_factories.populate import main\nsys.exit(main(sys.argv[1:]))")
+    result = subprocess.run([sys.executable, "-c", code, *SMALL, "--output-dir", str(tmp_path), "--format", "csv"],
+                            env=clean_env(), capture_output=True, text=True)
     assert result.returncode == 1
     errors = [ln for ln in result.stderr.splitlines() if "error" in ln]
     assert len(errors) == 1 and errors[0] == result.stderr.splitlines()[-1] and "Traceback" not in result.stderr
     assert "the disk is full; free some space or choose another --output-dir (partial files were removed)" \
         in result.stderr
-    assert list(tmp_path.iterdir()) == []
+    assert [p.name for p in tmp_path.iterdir()] == [".bronze-populate.csv.lock"]
 
 
 def test_parquet_without_pyarrow_is_a_clear_error(tmp_path: Path) -> None:

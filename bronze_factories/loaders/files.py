@@ -3,7 +3,10 @@
 Files are written under a hidden partial name and renamed only when the whole run is complete
 (a table's rows come from every work unit, so no table is complete earlier): a reader of the
 directory sees a table's file entirely or not at all, and a failed run removes its partials.
-CSV text comes from the same function as the COPY path and carries a header.
+Partial names are unique to the run, and a run holds a lock on the files it will write
+(:class:`DirectoryLock`), so two runs into one directory cannot write into each other's files:
+the second is refused while the first runs. CSV text comes from the same function as the COPY
+path and carries a header.
 
 Files hold every column of the table in the table's order, ``ingestion_timestamp`` included (the
 time the run started, in UTC: when the rows landed, not part of the dataset), so
@@ -17,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -35,8 +39,37 @@ def file_name(table: str, fmt: str, shard: tuple[int, int] | None) -> str:
     return f"{table}{suffix}.{EXTENSIONS[fmt]}"
 
 
-def partial_name(final: str) -> str:
-    return f".{final}.partial"
+def partial_name(final: str, run: str = "") -> str:
+    """The hidden name a run writes ``final`` under; ``run`` makes it unique to that run."""
+    return f".{final}.{run}.partial" if run else f".{final}.partial"
+
+
+class DirectoryLock:
+    """An exclusive lock on the files one run writes into a directory (one format, one shard).
+
+    Held (``flock``) from before the first partial file to after the last rename; the kernel
+    releases it when the process dies, so a killed run never blocks the next. Whoever holds it
+    is the only writer of those files, so partial files of them found then are a killed run's
+    leftovers and are removed.
+    """
+
+    def __init__(self, output_dir: Path, fmt: str, shard: tuple[int, int] | None = None) -> None:
+        import fcntl
+
+        self.path = output_dir / f".{file_name('bronze-populate', fmt, shard)}.lock"
+        self._file = open(self.path, "a")  # held open for the whole run
+        try:
+            fcntl.flock(self._file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._file.close()
+            raise
+        for table in TABLE_ORDER:
+            final = file_name(table, fmt, shard)
+            for stale in output_dir.glob(partial_name(final, "*")):
+                stale.unlink(missing_ok=True)
+
+    def release(self) -> None:
+        self._file.close()  # closing releases the flock
 
 
 def _kinds() -> dict[str, dict[str, str]]:
@@ -103,7 +136,8 @@ class FileSink:
         self.ingested = loaded_at.isoformat()
         self._groups: dict[str, list[Any]] = {}
         self.final = {t: output_dir / file_name(t, fmt, shard) for t in TABLE_ORDER}
-        self.partial = {t: output_dir / partial_name(p.name) for t, p in self.final.items()}
+        run = f"{os.getpid()}-{secrets.token_hex(4)}"
+        self.partial = {t: output_dir / partial_name(p.name, run) for t, p in self.final.items()}
         self._open: dict[str, Any] = {}
         self.rows = dict.fromkeys(TABLE_ORDER, 0)
 

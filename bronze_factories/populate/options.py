@@ -216,6 +216,35 @@ def _source(ns: argparse.Namespace, env: Mapping[str, str], name: str) -> str | 
     return None
 
 
+#: The window must fit the calendar the data uses (birth dates decades before it, deliveries after
+#: it); a date outside is a typo, not a dataset.
+FIRST_START = dt.date(1900, 1, 1)
+LAST_END = dt.date(2999, 12, 31)
+MAX_DAYS = 36_525  # a century of history
+
+
+def _check_window(params: Params) -> None:
+    if params.days > MAX_DAYS:
+        raise UsageError(f"--days {params.days:,}: at most {MAX_DAYS:,} (a century of history)")
+    if params.end_date > LAST_END:
+        raise UsageError(f"--end-date {params.end_date}: must be on or before {LAST_END}")
+    start = params.end_date - dt.timedelta(days=params.days)
+    if start < FIRST_START:
+        raise UsageError(f"--end-date {params.end_date} with --days {params.days:,} starts the window on {start}, "
+                         f"before {FIRST_START}; use a later --end-date or fewer --days")
+
+
+def _check_writable(path: Path) -> None:
+    """``--summary-json`` is written after the whole load: a path that cannot be written is found now."""
+    parent = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise UsageError(f"--summary-json {str(path)!r} is a directory; give a file name")
+    if not parent.is_dir():
+        raise UsageError(f"--summary-json {str(path)!r}: directory {str(parent)!r} does not exist")
+    if not os.access(parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise UsageError(f"--summary-json {str(path)!r} cannot be written (permission denied); choose another path")
+
+
 def _resolve(ns: argparse.Namespace, env: Mapping[str, str], name: str, convert: Callable[[str], Any],
              default: Any) -> Any:
     """Flag, else ``BRONZE_<NAME>``, else the old variable, else the default; a bad value names its source."""
@@ -278,11 +307,16 @@ def parse(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = Non
         )
     except ParamsError as exc:
         raise UsageError(str(exc)) from None
+    _check_window(params)
 
+    # Flags win over the environment, also across options: a --database-url flag is not overridden
+    # by a BRONZE_OUTPUT_DIR (or BRONZE_FORMAT) left in the environment, nor --output-dir by BRONZE_DATABASE_URL.
+    if ns.database_url is not None and ns.output_dir is None:
+        env = {k: v for k, v in env.items() if k not in ("BRONZE_OUTPUT_DIR", "BRONZE_FORMAT")}
     output_dir_text = r("output_dir", str, None)
     fmt = r("format", _format, None)
     url_text = r("database_url", str, None)
-    if output_dir_text is not None and url_text is not None and ns.database_url is not None:
+    if ns.output_dir is not None and ns.database_url is not None:
         raise UsageError("--output-dir writes files, --database-url loads a database: give one of them")
     if fmt is not None and output_dir_text is None:
         raise UsageError("--format applies to files: add --output-dir DIR (or drop --format)")
@@ -296,6 +330,9 @@ def parse(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = Non
             raise UsageError(str(exc)) from None
         if url_text is None:
             target_note = "the default; --database-url or BRONZE_DATABASE_URL names a PostgreSQL database"
+        if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+            raise UsageError("an in-memory SQLite database vanishes when the run ends; give a file, e.g. "
+                             "--database-url sqlite:///bronze.db")
     try:
         schema = schema_name(r("schema", str, None))
     except ConfigError as exc:
@@ -303,12 +340,15 @@ def parse(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = Non
     workers = r("workers", _positive_int, None)
     if workers is None:
         workers = max(1, min(8, os.cpu_count() or 1))
+    summary_json = r("summary_json", Path, None)
+    if summary_json is not None:
+        _check_writable(summary_json)
     return Options(
         params=params, url=url, schema=schema, output_dir=output_dir, format=fmt or "parquet",
         shard=r("shard", _shard, None), workers=workers,
         batch_size=r("batch_size", _positive_int, DEFAULT_BATCH_SIZE),
         plan=bool(r("plan", _flag, False)), quiet=bool(r("quiet", _flag, False)),
-        summary_json=r("summary_json", Path, None),
+        summary_json=summary_json,
         reset=bool(r("reset", _flag, False)), debug=bool(r("debug", _flag, False)),
         end_date_given=end_date_given, notices=notices, target_note=target_note,
     )
