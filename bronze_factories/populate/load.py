@@ -188,3 +188,50 @@ def write_files(
     except BaseException:
         sink.abort()
         raise
+
+
+def _write_unit(params: Params, url: str, fmt: str, batch_size: int, unit: str) -> tuple[str, dict[str, int]]:
+    from ..loaders.partitioned import PartitionedFiles
+
+    try:
+        files = PartitionedFiles(url, fmt, params)
+        return unit, files.write_unit(unit, simulation_for(params).generate_unit(unit, batch_size))
+    except OSError as exc:  # crosses the process boundary as one line
+        raise LoadError(f"writing work unit {unit} to {url} failed: {exc.strerror or exc}") from None
+
+
+def write_partitioned(
+    sim: Simulation, params: Params, units: list[str], url: str, fmt: str, workers: int, batch_size: int,
+    on_unit: Callable[[str, dict[str, int] | None], None], dask: str | None = None,
+) -> None:
+    """Workers write one file per table and unit at ``url`` (:mod:`bronze_factories.loaders.partitioned`).
+
+    Units that already have their record are skipped (a rerun resumes); the ``_SUCCESS`` manifest is
+    written last, once every unit of the dataset (all shards) is there.
+    """
+    from ..loaders.partitioned import OtherDatasetError, PartitionedFiles
+
+    try:
+        files = PartitionedFiles(url, fmt, params)
+        done = files.done_units()
+    except OtherDatasetError as exc:
+        raise LoadError(str(exc)) from None
+    except (OSError, ValueError) as exc:
+        raise LoadError(f"cannot write to --output-dir {url}: {getattr(exc, 'strerror', None) or exc}") from None
+    for unit in units:
+        if unit in done:
+            on_unit(unit, None)
+    todo = [u for u in units if u not in done]
+    if todo:
+        with start_runner(sim, workers, dask) as runner:
+            for unit, counts in _results(runner, partial(_write_unit, params, url, fmt, batch_size), todo,
+                                         ordered=False):
+                done[unit] = counts
+                on_unit(unit, counts)
+    every = sim.units()
+    if all(u in done for u in every):
+        rows = {t: sum(done[u].get(t, 0) for u in every) for t in TABLE_ORDER}
+        try:
+            files.write_manifest(rows, len(every))
+        except OSError as exc:
+            raise LoadError(f"writing the manifest to {url} failed: {exc.strerror or exc}") from None

@@ -17,12 +17,23 @@ from .target import shown
 
 
 def describe_target(options: Options) -> str:
+    if options.partitioned:
+        return f"{options.format} files per table and work unit at {options.output_location}"
     if options.output_dir is not None:
         return f"{options.format} files in {options.output_dir}"
     assert options.url is not None
     if options.url.get_backend_name() == "sqlite":
         return f"SQLite file {options.url.database}"
     return f"{shown(options.url)}, schema {options.schema}"
+
+
+def run_text(options: Options) -> str:
+    """Where the work units run: local processes or a Dask cluster."""
+    if options.dask is None:
+        return f"{options.workers} worker(s)"
+    if options.dask == "local":
+        return f"local Dask cluster of {options.workers} worker(s)"
+    return f"Dask scheduler {options.dask}"
 
 
 def plan_text(options: Options, sim: Simulation, units: list[str], all_units: int) -> str:
@@ -36,7 +47,7 @@ def plan_text(options: Options, sim: Simulation, units: list[str], all_units: in
         f"{'' if options.end_date_given else ', today in UTC'})",
         f"key       {p.key()}",
         f"target    {describe_target(options)}",
-        f"run       {options.workers} worker(s), batch size {options.batch_size:,}"
+        f"run       {run_text(options)}, batch size {options.batch_size:,}"
         + (f", shard {options.shard[0]}/{options.shard[1]}: {len(units)} of {all_units} work units"
            if options.shard else f", {len(units)} work units"),
         "",
@@ -57,7 +68,7 @@ def populate(options: Options, out: IO[str] | None = None, err: IO[str] | None =
     params = options.params
     # Everything that can be checked without the target is checked first (see options); the
     # simulation is built before touching the target too, so a failure there leaves nothing behind.
-    if options.output_dir is not None and not options.plan:
+    if options.output_dir is not None and not options.partitioned and not options.plan:
         prepare_directory(options.output_dir, options.format)
     sim = Simulation(params)
     all_units = sim.units()
@@ -73,7 +84,7 @@ def populate(options: Options, out: IO[str] | None = None, err: IO[str] | None =
     totals = {t: estimate.get(t, 0) for t in TABLE_ORDER}
 
     guard = None
-    if options.output_dir is None:
+    if options.output_dir is None and options.output_url is None:
         assert options.url is not None
         url = options.url
 
@@ -114,15 +125,21 @@ def populate(options: Options, out: IO[str] | None = None, err: IO[str] | None =
     rebuild_seconds = 0.0
     completed = False
     try:
-        if options.output_dir is not None:
+        if options.partitioned:
+            from .load import write_partitioned
+
+            assert options.output_location is not None
+            write_partitioned(sim, params, todo, options.output_location, options.format, options.workers,
+                              options.batch_size, on_unit, options.dask)
+        elif options.output_dir is not None:
             from ..loaders.files import FileSink
 
             sink = FileSink(options.output_dir, options.format, options.shard)
-            write_files(sim, params, todo, sink, options.workers, options.batch_size, on_unit)
+            write_files(sim, params, todo, sink, options.workers, options.batch_size, on_unit, options.dask)
         else:
             assert options.url is not None
             load_database(sim, params, todo, options.url, options.schema, options.workers, options.batch_size,
-                          on_unit, busy)
+                          on_unit, busy, options.dask, options.copy_streams)
         completed = True
     except KeyboardInterrupt:
         completed = None  # type: ignore[assignment]  # leave any index rebuild to the next run: it resumes
