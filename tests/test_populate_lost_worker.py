@@ -117,7 +117,7 @@ def test_killed_pool_worker_stops_files_run_and_leaves_no_file(tmp_path: Path) -
     code, err = _finish(proc)
     _assert_one_line_or_success(code, err, LOST)
     if code == 1:
-        assert list(out.iterdir()) == [] or _partials(out) == [] and not any(out.glob("*.csv"))
+        assert _partials(out) == [] and not any(out.glob("*.csv"))
     result = run_cli(args, timeout=120)
     assert result.returncode == 0, result.stderr
     for table in TABLE_ORDER:

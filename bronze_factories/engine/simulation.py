@@ -38,6 +38,19 @@ def _chunks(table: str, unit: str, rows: list[tuple], batch_size: int) -> Iterat
         yield Chunk(table, unit, rows[i:i + batch_size])
 
 
+def unit_keys(params: Params, shard: tuple[int, int] | None = None) -> list[str]:
+    """:meth:`Simulation.units` from the parameters alone (no simulation needed to list them)."""
+    p = params.sized()
+    keys = [f"customers:{b:05d}" for b in range(0, p.customers, BLOCK)]
+    keys += [f"products:{b:05d}" for b in range(0, p.products, BLOCK)]
+    keys += [f"stock:{b:05d}" for b in range(0, p.products, BLOCK)]
+    keys += [f"day:{d:05d}" for d in range(p.days)]
+    if shard is None:
+        return keys
+    k, n = shard
+    return keys[k - 1::n]
+
+
 class Simulation:
     """One simulated store for one set of parameters.
 
@@ -72,15 +85,7 @@ class Simulation:
 
     def units(self, shard: tuple[int, int] | None = None) -> list[str]:
         """Unit keys in load order; with ``shard=(k, n)`` (1-based k) only the k-th of n disjoint parts."""
-        p = self.params
-        keys = [f"customers:{b:05d}" for b in range(0, p.customers, BLOCK)]
-        keys += [f"products:{b:05d}" for b in range(0, p.products, BLOCK)]
-        keys += [f"stock:{b:05d}" for b in range(0, p.products, BLOCK)]
-        keys += [f"day:{d:05d}" for d in range(p.days)]
-        if shard is None:
-            return keys
-        k, n = shard
-        return keys[k - 1::n]
+        return unit_keys(self.params, shard)
 
     def generate_unit(self, unit: str, batch_size: int = 50_000) -> Iterator[Chunk]:
         """The chunks of one unit: parents before children (a day yields sessions and their events
