@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import errno
 import itertools
+import threading
 from collections.abc import Callable, Iterator
 from functools import partial
 from typing import Any
@@ -36,12 +37,13 @@ class LoadError(RuntimeError):
     """Loading failed at runtime (exit status 1); the message says what and what to do."""
 
 
-# Per-process loaders of the worker tasks, one per target, reused by every unit the process runs.
-_LOADERS: dict[tuple[str, str, str], Any] = {}
+# Loaders of the worker tasks, one per target and thread (a Dask worker may run several tasks at
+# once, and a connection serves one COPY at a time), reused by every unit the thread runs.
+_LOADERS: dict[tuple[str, str, str, int], Any] = {}
 
 
 def _loader(url: URL, schema: str, params: Params) -> Any:
-    key = (url.render_as_string(hide_password=False), schema, params.key())
+    key = (url.render_as_string(hide_password=False), schema, params.key(), threading.get_ident())
     loader = _LOADERS.get(key)
     if loader is None:
         from ..loaders.postgres import PostgresLoader
@@ -77,7 +79,7 @@ def copy_unit(params: Params, url: URL, schema: str, batch_size: int, streams: A
                 counts = loader.load_unit(unit, chunks)
         return unit, counts, {t: s - before[t] for t, s in loader.busy.items()}
     except Exception as exc:  # errors cross the process boundary as one line of text
-        close_loaders()  # a connection in an unknown state is not reused
+        close_loaders()  # a connection in an unknown state is not reused (the run stops anyway)
         raise LoadError(_describe(unit, exc)) from None
 
 
