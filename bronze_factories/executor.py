@@ -237,8 +237,13 @@ def _dask_runner(workers: int, address: str) -> UnitRunner:
         raise ExecutorError("--dask needs Dask's distributed scheduler: pip install 'bronze-factories[dask]'") from None
     closers: list[Callable[[], None]] = []
     if address == "local":
-        cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                           dashboard_address=None, silence_logs=50)
+        import warnings
+
+        with warnings.catch_warnings():  # no dashboard, and no port warnings on the user's terminal
+            warnings.simplefilter("ignore")
+            cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                               dashboard_address=None, scheduler_kwargs={"dashboard": False},
+                                               silence_logs=50)
         client = distributed.Client(cluster)
         closers += [client.close, cluster.close]
         where = "the local Dask cluster"
