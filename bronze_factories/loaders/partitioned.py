@@ -98,7 +98,10 @@ class PartitionedFiles:
         manifest = self._path(MANIFEST)
         if self.fs.exists(manifest):
             self._check_key(json.loads(self.fs.cat_file(manifest)), manifest)
-        paths = [p for p in self.fs.ls(self._path(UNITS_DIR), detail=False) if p.endswith(".json")]
+        try:
+            paths = [p for p in self.fs.ls(self._path(UNITS_DIR), detail=False) if p.endswith(".json")]
+        except FileNotFoundError:  # object stores have no empty directories: no unit written yet
+            paths = []
         done: dict[str, dict[str, int]] = {}
         for path, blob in (self.fs.cat(paths) if paths else {}).items():
             record = json.loads(blob)
