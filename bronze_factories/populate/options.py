@@ -82,10 +82,26 @@ class Options:
     notices: tuple[str, ...] = ()
     #: How the target was chosen when nothing named it (empty when a flag or variable did).
     target_note: str = ""
+    #: ``None`` (local processes), ``"local"`` (a Dask ``LocalCluster``) or a scheduler address.
+    dask: str | None = None
+    #: With Dask and PostgreSQL: COPY streams open into the server at once, over the whole cluster.
+    copy_streams: int = 8
+    #: ``--output-dir`` given as a URL (``s3://bucket/prefix``): partitioned files, written by the workers.
+    output_url: str | None = None
+
+    @property
+    def partitioned(self) -> bool:
+        """One file per table and work unit (a URL, or any directory on Dask): see ``loaders.partitioned``."""
+        return self.output_url is not None or (self.output_dir is not None and self.dask is not None)
+
+    @property
+    def output_location(self) -> str | None:
+        return self.output_url if self.output_url is not None else (
+            str(self.output_dir) if self.output_dir is not None else None)
 
     @property
     def target_kind(self) -> str:
-        if self.output_dir is not None:
+        if self.output_dir is not None or self.output_url is not None:
             return "files"
         assert self.url is not None
         return self.url.get_backend_name()
@@ -134,6 +150,13 @@ def build_parser() -> argparse.ArgumentParser:
                        "(default parquet; BRONZE_FORMAT)")
     run = p.add_argument_group("running")
     run.add_argument("--workers", metavar="N", help="parallel worker processes (default: CPUs, at most 8; BRONZE_WORKERS)")
+    run.add_argument("--dask", metavar="SCHEDULER",
+                     help="run the work units on Dask: 'local' (a local cluster of --workers processes) or a "
+                     "scheduler address such as tcp://host:8786 (BRONZE_DASK_SCHEDULER; pip install "
+                     "'bronze-factories[dask]')")
+    run.add_argument("--copy-streams", metavar="N",
+                     help="with --dask into PostgreSQL: at most N COPY streams into the server at once, over the "
+                     "whole cluster (default 8; BRONZE_COPY_STREAMS)")
     run.add_argument("--batch-size", metavar="N", help=f"rows per chunk (default {DEFAULT_BATCH_SIZE}; BRONZE_BATCH_SIZE)")
     run.add_argument("--shard", metavar="K/N", help="load only the K-th of N disjoint parts (BRONZE_SHARD)")
     run.add_argument("--plan", action="store_true", default=None, help="print the sizing table and exit")
@@ -189,6 +212,41 @@ def _shard(text: str) -> tuple[int, int]:
     if n < 1 or not 1 <= k <= n:
         raise ValueError("expected K/N with 1 <= K <= N, e.g. 2/3")
     return k, n
+
+
+def _scheduler(text: str) -> str:
+    if text == "local" or re.fullmatch(r"(tcp|tls|inproc|ucx|ws|wss)://[^\s/]+(:\d+)?/?", text):
+        return text
+    if re.fullmatch(r"[A-Za-z0-9.\-\[\]:]+:\d+", text):
+        return "tcp://" + text
+    raise ValueError("expected 'local' or a scheduler address such as tcp://host:8786")
+
+
+def _output_url(text: str) -> str:
+    try:
+        import fsspec
+    except ImportError:
+        raise UsageError(f"--output-dir {text!r}: a URL needs fsspec: pip install 'bronze-factories[dask]'") from None
+    protocol = text.split("://", 1)[0]
+    try:
+        fsspec.get_filesystem_class(protocol)
+    except (ImportError, ValueError) as exc:
+        raise UsageError(f"--output-dir {text!r}: {str(exc).splitlines()[0]}") from None
+    return text
+
+
+def _dask(ns: argparse.Namespace, env: Mapping[str, str]) -> str | None:
+    """``--dask``, else ``BRONZE_DASK_SCHEDULER`` (the name Dask users know), else ``None``."""
+    if ns.dask is not None:
+        raw, source = ns.dask, "--dask"
+    elif env.get("BRONZE_DASK_SCHEDULER", "").strip():
+        raw, source = env["BRONZE_DASK_SCHEDULER"], "BRONZE_DASK_SCHEDULER"
+    else:
+        return None
+    try:
+        return _scheduler(raw.strip())
+    except ValueError as exc:
+        raise UsageError(f"{source} {raw!r}: {exc}") from None
 
 
 def _format(text: str) -> str:
@@ -321,9 +379,12 @@ def parse(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = Non
     if fmt is not None and output_dir_text is None:
         raise UsageError("--format applies to files: add --output-dir DIR (or drop --format)")
     output_dir = Path(output_dir_text) if output_dir_text is not None else None
+    output_url = None
+    if output_dir_text is not None and "://" in output_dir_text:  # fsspec: s3://, gs://, file://...
+        output_url, output_dir = _output_url(output_dir_text), None
     url: URL | None = None
     target_note = ""
-    if output_dir is None:
+    if output_dir is None and output_url is None:
         try:
             url = database_url(url_text) if url_text is not None else database_url("sqlite:///bronze.db")
         except ConfigError as exc:
@@ -351,6 +412,7 @@ def parse(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = Non
         summary_json=summary_json,
         reset=bool(r("reset", _flag, False)), debug=bool(r("debug", _flag, False)),
         end_date_given=end_date_given, notices=notices, target_note=target_note,
+        dask=_dask(ns, env), output_url=output_url, copy_streams=r("copy_streams", _positive_int, 8),
     )
 
 

@@ -23,7 +23,9 @@ if TYPE_CHECKING:
 
 def describe_target(options: Options, note: bool = False) -> str:
     """Where the rows go; with ``note``, also why when nothing named it (the SQLite default)."""
-    if options.output_dir is not None:
+    if options.partitioned:
+        text = f"{options.format} files per table and work unit at {options.output_location}"
+    elif options.output_dir is not None:
         text = f"{options.format} files in {options.output_dir}"
     elif options.url is not None and options.url.get_backend_name() == "sqlite":
         text = f"SQLite file {options.url.database}"
@@ -31,6 +33,15 @@ def describe_target(options: Options, note: bool = False) -> str:
         assert options.url is not None
         text = f"{shown(options.url)}, schema {options.schema}"
     return f"{text} ({options.target_note})" if note and options.target_note else text
+
+
+def run_text(options: Options) -> str:
+    """Where the work units run: local processes or a Dask cluster."""
+    if options.dask is None:
+        return f"{options.workers} worker(s)"
+    if options.dask == "local":
+        return f"local Dask cluster of {options.workers} worker(s)"
+    return f"Dask scheduler {options.dask}"
 
 
 def plan_text(options: Options) -> str:
@@ -48,7 +59,7 @@ def plan_text(options: Options) -> str:
         f"{'' if options.end_date_given else ', today in UTC'})",
         f"key       {p.key()}",
         f"target    {describe_target(options, note=True)}",
-        f"run       {options.workers} worker(s), batch size {options.batch_size:,}"
+        f"run       {run_text(options)}, batch size {options.batch_size:,}"
         + (f", shard {options.shard[0]}/{options.shard[1]}: {len(shard_units)} of {len(all_units)} work units"
            if options.shard else f", {len(shard_units)} work units"),
         "",
@@ -83,7 +94,7 @@ def _populate(options: Options, out: IO[str], err: IO[str], held: ExitStack) -> 
         print(f"target: {describe_target(options, note=True)}", file=out, flush=True)
     # Everything that can be checked without the target is checked first (see options); the
     # simulation is built before touching the target too, so a failure there leaves nothing behind.
-    if options.output_dir is not None:
+    if options.output_dir is not None and not options.partitioned:
         held.callback(prepare_directory(options.output_dir, options.format, options.shard).release)
     sim = Simulation(params)
     all_units = sim.units()
@@ -97,7 +108,7 @@ def _populate(options: Options, out: IO[str], err: IO[str], held: ExitStack) -> 
 
     guard = None
     claim = None
-    if options.output_dir is None:
+    if options.output_dir is None and options.output_url is None:
         assert options.url is not None
         url = options.url
 
@@ -142,15 +153,21 @@ def _populate(options: Options, out: IO[str], err: IO[str], held: ExitStack) -> 
     busy: dict[str, float] = {}
     rebuild_seconds = 0.0
     try:
-        if options.output_dir is not None:
+        if options.partitioned:
+            from .load import write_partitioned
+
+            assert options.output_location is not None
+            write_partitioned(sim, params, todo, options.output_location, options.format, options.workers,
+                              options.batch_size, on_unit, options.dask)
+        elif options.output_dir is not None:
             from ..loaders.files import FileSink
 
             sink = FileSink(options.output_dir, options.format, options.shard)
-            write_files(sim, params, todo, sink, options.workers, options.batch_size, on_unit)
+            write_files(sim, params, todo, sink, options.workers, options.batch_size, on_unit, options.dask)
         else:
             assert options.url is not None
             load_database(sim, params, todo, options.url, options.schema, options.workers, options.batch_size,
-                          on_unit, busy)
+                          on_unit, busy, options.dask, options.copy_streams)
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM: leave at once; the next run resumes and rebuilds
         progress.close(False)
         raise

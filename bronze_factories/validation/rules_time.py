@@ -13,14 +13,10 @@ before ``end``).
 
 from __future__ import annotations
 
-import datetime as dt
-
 from ..vocabulary import ORDER_STATUSES, PAYMENT_STATUS
-from .sql import Rule, Sql, in_list
+from .sql import OPEN_MAX_AGE, SHIPPED_MAX_AGE, Rule, Sql, in_list
 
 T = "time"
-OPEN_MAX_AGE = dt.timedelta(days=7)
-SHIPPED_MAX_AGE = dt.timedelta(days=30)
 FULFILMENT = ("shipped_at", "delivered_at", "returned_at", "cancelled_at")
 
 

@@ -15,6 +15,12 @@ from typing import Any
 
 from ..engine.params import Params
 
+#: How old an order may be at ``end`` and still be ``pending``/``processing`` (open), or ``shipped``.
+#: Defined here, beside the binds that use them, so that ``rules_time`` imports ``sql`` and never
+#: the other way round.
+OPEN_MAX_AGE = dt.timedelta(days=7)
+SHIPPED_MAX_AGE = dt.timedelta(days=30)
+
 
 def literal(value: object) -> str:
     """A SQL literal for a vocabulary value (the values are ours, but quote them properly anyway)."""
@@ -141,8 +147,6 @@ class Context:
             start, end = self.window
             out["start"] = self.sql.bind_ts(start)
             out["end"] = self.sql.bind_ts(end)
-            from .rules_time import OPEN_MAX_AGE, SHIPPED_MAX_AGE
-
             out["open_cutoff"] = self.sql.bind_ts(end - OPEN_MAX_AGE)
             out["shipped_cutoff"] = self.sql.bind_ts(end - SHIPPED_MAX_AGE)
         if self.params is not None:
