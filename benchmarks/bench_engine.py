@@ -6,6 +6,11 @@ its peak memory is its own.
 
     python benchmarks/bench_engine.py                      # default dataset at scales 0.1 to 5
     python benchmarks/bench_engine.py --scales 1 --workers 1 --json out.json
+    python benchmarks/bench_engine.py --executors --scales 0.5 --repeat 3   # local pool vs Dask, side by side
+
+Every multi-worker figure goes through ``bronze_factories.executor``, the executor populate uses
+(``--executors``: the local process pool against ``--dask local`` with 1 and 2 workers; the time
+to start the cluster is reported apart, the rows/s are for mapping the units).
 """
 
 from __future__ import annotations
@@ -19,6 +24,51 @@ import sys
 import time
 from collections import defaultdict
 from pathlib import Path
+
+EXECUTORS = [("local pool", 2, None), ("dask local", 1, "local"), ("dask local", 2, "local")]
+
+
+def run_executor(scale: float, workers: int, dask: str | None, end_date: str) -> dict:
+    """Generation only through one executor of populate: start it, map every unit, count rows."""
+    from bronze_factories.engine import Params
+    from bronze_factories.engine.simulation import count_rows
+    from bronze_factories.executor import open_runner
+
+    params = Params(end_date=dt.date.fromisoformat(end_date), scale=scale)
+    started = time.perf_counter()
+    runner = open_runner(workers, dask)
+    startup = time.perf_counter() - started
+    started = time.perf_counter()
+    rows = count_rows(params, runner=runner)  # the simulation is built in here, as populate does
+    wall = time.perf_counter() - started
+    runner.close()
+    return {"scale": scale, "workers": workers, "dask": dask, "startup_s": startup, "wall_s": wall,
+            "total_rows": sum(rows.values()), "rows_per_s": sum(rows.values()) / wall}
+
+
+def compare_executors(scale: float, repeat: int, end_date: str, json_path: str) -> None:
+    import statistics
+
+    results: dict[int, list[dict]] = defaultdict(list)
+    for r in range(repeat):  # alternating, so a slow moment of the machine hits every executor alike
+        for i, (name, workers, _) in enumerate(EXECUTORS):
+            out = subprocess.run(
+                [sys.executable, __file__, "--one-executor", str(i), "--scales", str(scale), "--end-date", end_date],
+                check=True, capture_output=True, text=True).stdout
+            res = json.loads(out.strip().splitlines()[-1])
+            results[i].append(res)
+            print(f"run {r + 1}: {name}, {workers} worker(s): {res['rows_per_s']:,.0f} rows/s "
+                  f"(start {res['startup_s']:.1f} s)", flush=True)
+    print(f"\nscale {scale:g}, {results[0][0]['total_rows']:,} rows, medians of {repeat}")
+    print("| executor | workers | rows/s | start (s) |")
+    print("|---|---:|---:|---:|")
+    for i, (name, workers, _) in enumerate(EXECUTORS):
+        rate = statistics.median(x["rows_per_s"] for x in results[i])
+        start = statistics.median(x["startup_s"] for x in results[i])
+        print(f"| {name} | {workers} | {rate:,.0f} | {start:.1f} |")
+    Path(json_path).parent.mkdir(parents=True, exist_ok=True)
+    Path(json_path).write_text(json.dumps({str(i): v for i, v in results.items()}, indent=2))
+    print(f"\nwritten {json_path}")
 
 
 def run_one(scale: float, workers: int, end_date: str) -> dict:
@@ -53,8 +103,20 @@ def main() -> None:
     ap.add_argument("--workers", default="1,2")
     ap.add_argument("--end-date", default="2026-01-01")
     ap.add_argument("--json", default="benchmarks/results/engine.json")
+    ap.add_argument("--executors", action="store_true",
+                    help="compare the local pool with --dask local (1 and 2 workers) at the first scale")
+    ap.add_argument("--repeat", type=int, default=3, help="runs per executor with --executors (medians)")
     ap.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--one-executor", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.one_executor is not None:
+        _, workers, dask = EXECUTORS[args.one_executor]
+        print(json.dumps(run_executor(float(args.scales), workers, dask, args.end_date)))
+        return
+    if args.executors:
+        path = args.json if args.json != "benchmarks/results/engine.json" else "benchmarks/results/executors.json"
+        compare_executors(float(args.scales.split(",")[0]), args.repeat, args.end_date, path)
+        return
     if args.one:
         print(json.dumps(run_one(float(args.scales), int(args.workers), args.end_date)))
         return

@@ -9,7 +9,9 @@ psycopg2: its ``COPY`` support is the bulk loading path.
 from __future__ import annotations
 
 import os
+import re
 from typing import Any
+from urllib.parse import quote_plus
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
@@ -49,21 +51,50 @@ def database_url(url: str | URL | None = None) -> URL:
     )
 
 
+#: PostgreSQL truncates longer identifiers silently: a longer name would create another schema.
+MAX_IDENTIFIER = 63
+
+
 def schema_name(schema: str | None = None) -> str:
-    """Target schema: argument, else ``BRONZE_SCHEMA``, else ``bronze``."""
+    """Target schema: argument, else ``BRONZE_SCHEMA``, else ``bronze``.
+
+    Refused before anything is created: names PostgreSQL would truncate (the run would create or
+    load into the truncated one) and the server's own schemas (``information_schema``, ``pg_*``).
+    """
     name = schema or os.environ.get(ENV_SCHEMA) or SCHEMA
-    if not name.replace("_", "").isalnum() or name[0].isdigit():
+    if not name.replace("_", "").isalnum() or not name.isascii() or name[0].isdigit():
         raise ConfigError(f"invalid schema name {name!r}; use letters, digits and underscores")
+    if len(name) > MAX_IDENTIFIER:
+        raise ConfigError(f"schema name {name[:20]}... is {len(name)} characters long; PostgreSQL allows at most "
+                          f"{MAX_IDENTIFIER} (a longer name is silently truncated); choose a shorter one")
+    if name.lower() == "information_schema" or name.lower().startswith("pg_"):
+        raise ConfigError(f"schema {name!r} belongs to the PostgreSQL server; choose another schema name")
     return name
 
 
+#: Query parameters that carry a secret (``?password=``, ``sslpassword``, ``api_token``, ``secret_key``...).
+_SECRET_PARAMETER = re.compile(r"pass|secret|token|key", re.IGNORECASE)
+HIDDEN = "***"
+
+
 def redact(url: str | URL) -> str:
-    """The URL as it may be printed: never with its password."""
+    """The URL as it may be printed: without its password and without any secret-bearing query parameter.
+
+    The one place every message, ``--plan``, progress line, validate report and the pytest
+    plugin get a URL from, so that a secret passed as ``?password=`` is hidden like one in the
+    user-info part.
+    """
     try:
         parsed = make_url(url) if isinstance(url, str) else url
     except (ArgumentError, ValueError):
         return "<unparsable URL>"
-    return parsed.render_as_string(hide_password=True)
+    shown = parsed.set(query={}).render_as_string(hide_password=True)
+    pairs = []
+    for key in sorted(parsed.query):
+        values = parsed.query[key]
+        for value in (values,) if isinstance(values, str) else values:
+            pairs.append(f"{quote_plus(key)}={HIDDEN if _SECRET_PARAMETER.search(key) else quote_plus(value)}")
+    return shown + ("?" + "&".join(pairs) if pairs else "")
 
 
 def translate_map(url: URL, schema: str | None = None) -> dict[str | None, str | None]:

@@ -22,15 +22,15 @@ import functools
 import itertools
 import math
 import random
-import re
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, NamedTuple
 
 from faker.providers import BaseProvider
-from faker.providers.address.en_US import Provider as _Address
-from faker.providers.person.en_US import Provider as _Person
 
 from . import vocabulary as v
+from .vocabulary import geography as g
+from .vocabulary import people as p
+from .vocabulary import web as w
 
 CENT = Decimal("0.01")
 
@@ -63,18 +63,36 @@ class Pool(NamedTuple):
 
 @functools.cache
 def pools() -> dict[str, Pool]:
-    """The pools, built on first use (Faker's en_US data and the vocabulary's weighted tables)."""
+    """The pools, built on first use (the vocabulary's weighted tables, Faker's en_US names among them)."""
     return {
-        "first_name": Pool.weighted(_Person.first_names.keys(), _Person.first_names.values()),
-        "last_name": Pool.weighted(_Person.last_names.keys(), _Person.last_names.values()),
-        "street_suffix": Pool(tuple(_Address.street_suffixes)),
-        "city": Pool.weighted(v.CITIES, [c.weight for c in v.CITIES]),
+        "female_name": Pool.weighted(p.FEMALE_NAMES, p.FEMALE_WEIGHTS),
+        "male_name": Pool.weighted(p.MALE_NAMES, p.MALE_WEIGHTS),
+        "last_name": Pool.weighted(p.LAST_NAMES, p.LAST_WEIGHTS),
+        "city": Pool.weighted(range(len(v.CITIES)), [c.population for c in v.CITIES]),
         "gender": Pool.weighted(v.GENDERS, v.GENDER_WEIGHTS),
+        "age_band": Pool.weighted(range(len(p.AGE_BANDS)), p.AGE_WEIGHTS),
+        "street_surname": Pool.weighted(g.STREET_SURNAMES, g.STREET_SURNAME_WEIGHTS),
+        "street_suffix": Pool.weighted(g.STREET_SUFFIXES, g.STREET_SUFFIX_WEIGHTS),
+        "house_digits": Pool.weighted(range(1, 6), g.HOUSE_NUMBER_DIGIT_WEIGHTS),
+        "email_pattern": Pool.weighted(range(len(p.EMAIL_PATTERNS)), p.EMAIL_PATTERN_WEIGHTS),
+        "email_domain": Pool.weighted(p.EMAIL_DOMAINS, p.EMAIL_DOMAIN_WEIGHTS),
     }
 
 
-def first_names(r: random.Random, k: int = 1) -> list[str]:
-    return pools()["first_name"].draw(r, k)
+@functools.cache
+def city_index() -> dict[tuple[str, str], int]:
+    """(city, state) -> index in ``vocabulary.CITIES``."""
+    return {(c.city, c.state): k for k, c in enumerate(v.CITIES)}
+
+
+def first_names(r: random.Random, k: int = 1, gender_of: list[str] | None = None) -> list[str]:
+    """Given names that agree with the genders (female or male tables; other genders any of them)."""
+    out = []
+    for gender in gender_of or [None] * k:
+        if gender not in ("female", "male"):
+            gender = "female" if r.random() < 0.5 else "male"
+        out.append(pools()[f"{gender}_name"].draw(r)[0])
+    return out
 
 
 def last_names(r: random.Random, k: int = 1) -> list[str]:
@@ -85,48 +103,97 @@ def genders(r: random.Random, k: int = 1) -> list[str]:
     return pools()["gender"].draw(r, k)
 
 
-def phones(r: random.Random, k: int = 1) -> list[str]:
-    """US-style ``(###) ###-####`` numbers, ten uniform digits as Faker's ``numerify`` gives."""
+def ages(r: random.Random, k: int = 1) -> list[tuple[int, bool]]:
+    """(age in days, marketing opt-in) pairs: an adult age band, then the band's opt-in rate."""
     out = []
-    for n in (r.randrange(10_000_000_000) for _ in range(k)):
-        out.append(f"({n // 10_000_000:03d}) {n // 10_000 % 1_000:03d}-{n % 10_000:04d}")
+    for band in pools()["age_band"].draw(r, k):
+        low, high = p.AGE_BANDS[band]
+        out.append((p.age_days(r.randint(low, high), r.random()), r.random() < p.OPT_IN_BY_BAND[band]))
+    return out
+
+
+def cities(r: random.Random, k: int = 1) -> list[int]:
+    """Indices into ``vocabulary.CITIES``, weighted by population."""
+    return pools()["city"].draw(r, k)
+
+
+def city_of(place: dict[str, Any] | None) -> int | None:
+    """The ``vocabulary.CITIES`` index of an address or location (``None`` if it is not one of them)."""
+    if not place:
+        return None
+    return city_index().get((place.get("city"), place.get("state")))
+
+
+def phones(r: random.Random, k: int = 1, city: list[int | None] | None = None) -> list[str]:
+    """Numbers reserved for fiction (``+1-AAA-555-01LL``) behind a real area code of each city."""
+    out = []
+    for c in city or [None] * k:
+        if c is None:
+            c = cities(r)[0]
+        out.append(p.phone(r.choice(v.CITIES[c].area_codes), r.randrange(100)))
     return out
 
 
 def street_addresses(r: random.Random, k: int = 1) -> list[str]:
-    """``<number> <name> <suffix>``, the shape of Faker's en_US ``street_address``."""
-    names = last_names(r, k)
-    suffixes = pools()["street_suffix"].draw(r, k)
-    return [f"{r.randint(1, 99_999)} {name} {suffix}" for name, suffix in zip(names, suffixes, strict=True)]
+    """``<number> <name> <suffix>`` lines, drawn like the engine's (``vocabulary.geography``)."""
+    lines = []
+    for digits, suffix in zip(pools()["house_digits"].draw(r, k), pools()["street_suffix"].draw(r, k), strict=True):
+        number = r.randrange(10 ** (digits - 1), 10 ** digits)
+        if r.random() < g.STREET_COMMON_SHARE:
+            name = r.choice(g.STREET_COMMON)
+        else:
+            name = pools()["street_surname"].draw(r)[0]
+        lines.append(g.street_line(number, name, suffix))
+    return lines
 
 
 def postal_code(r: random.Random, city: v.City) -> str:
-    """A postal code with the city's prefix, so city, state and code agree."""
-    return f"{city.postal_prefix}{r.randrange(100):02d}"
+    """One of the city's real ZIP codes."""
+    return r.choice(city.zips)
 
 
-def addresses(r: random.Random, k: int = 1) -> list[dict[str, str]]:
-    """Postal addresses in a vocabulary city (weighted by population)."""
-    cities = pools()["city"].draw(r, k)
-    streets = street_addresses(r, k)
+def addresses(r: random.Random, k: int = 1, city: list[int] | None = None) -> list[dict[str, str]]:
+    """Postal addresses in real cities (weighted by population), with a ZIP code of that city."""
+    picked = city or cities(r, k)
+    streets = street_addresses(r, len(picked))
+    out = []
+    for street, c in zip(streets, picked, strict=True):
+        place = v.CITIES[c]
+        out.append({"street": street, "city": place.city, "state": place.state, "postal_code": postal_code(r, place),
+                    "country": v.COUNTRY})
+    return out
+
+
+def email_local_part(first_name: str, last_name: str, pattern: int = 0, birth_year: int = 1990,
+                     number: int = 0) -> str:
+    """A local part in one of the usual patterns (``vocabulary.people.EMAIL_PATTERNS``)."""
+    return p.local_part(first_name, last_name, pattern, birth_year, number)
+
+
+def emails(r: random.Random, names: list[tuple[str, str, int]], numbers: list[int]) -> list[str]:
+    """Addresses on reserved domains for (first, last, birth year), made unique by the customer numbers."""
+    patterns = pools()["email_pattern"].draw(r, len(names))
+    domains = pools()["email_domain"].draw(r, len(names))
     return [
-        {"street": street, "city": city.city, "state": city.state, "postal_code": postal_code(r, city),
-         "country": v.COUNTRY}
-        for street, city in zip(streets, cities, strict=True)
+        f"{p.unique_local(p.local_part(first, last, pattern, year, r.randrange(100)), number)}@{domain}"
+        for (first, last, year), pattern, domain, number in zip(names, patterns, domains, numbers, strict=True)
     ]
 
 
-_NOT_IN_EMAIL = re.compile(r"[^a-z0-9.]")
+def location(r: random.Random, c: int, postal: str | None = None) -> dict[str, Any]:
+    """A geo-IP location in city ``c``: a ZIP code of it, coordinates close to its centre."""
+    place = v.CITIES[c]
+    return {
+        "city": place.city, "state": place.state, "postal_code": postal or postal_code(r, place),
+        "country": v.COUNTRY,
+        "latitude": round(place.latitude + r.uniform(-0.03, 0.03), 4),
+        "longitude": round(place.longitude + r.uniform(-0.03, 0.03), 4),
+    }
 
 
-@functools.lru_cache(maxsize=8192)
-def _email_word(name: str) -> str:
-    return _NOT_IN_EMAIL.sub("", name.lower())
-
-
-def email_local_part(first_name: str, last_name: str) -> str:
-    """``first.last`` in lower case, without what an address cannot hold (``O'Brien`` -> ``obrien``)."""
-    return f"{_email_word(first_name)}.{_email_word(last_name)}"
+def ip_address(r: random.Random, c: int) -> str:
+    """A public address of city ``c``'s blocks (the same rule as the engine's)."""
+    return w.ipv4_text(w.ip_in_city(c, r.getrandbits(32)))
 
 
 class BronzeProvider(BaseProvider):
@@ -237,43 +304,45 @@ class BronzeProvider(BaseProvider):
         return self._weighted(v.REFERRERS, v.REFERRER_WEIGHTS)
 
     # --- people and places --------------------------------------------------------------------
-    def bronze_first_name(self) -> str:
-        return first_names(self.generator.random)[0]
+    def bronze_first_name(self, gender: str | None = None) -> str:
+        """A given name that agrees with ``gender`` (any table for non-binary, undisclosed or none)."""
+        return first_names(self.generator.random, 1, [gender] if gender else None)[0]
 
     def bronze_last_name(self) -> str:
         return last_names(self.generator.random)[0]
 
-    def bronze_phone(self) -> str:
-        return phones(self.generator.random)[0]
+    def bronze_phone(self, address: dict[str, Any] | None = None) -> str:
+        """A fiction-range number behind an area code of the address's city (any city without one)."""
+        return phones(self.generator.random, 1, [city_of(address)])[0]
 
     def bronze_street_address(self) -> str:
         return street_addresses(self.generator.random)[0]
 
     def bronze_city(self) -> v.City:
-        return pools()["city"].draw(self.generator.random)[0]
+        return v.CITIES[cities(self.generator.random)[0]]
 
     def bronze_postal_code(self, city: v.City | None = None) -> str:
-        """A postal code with the city's prefix, so city, state and code agree."""
+        """One of the city's real ZIP codes, so city, state and code agree."""
         return postal_code(self.generator.random, city or self.bronze_city())
 
     def bronze_address(self) -> dict[str, str]:
         return addresses(self.generator.random)[0]
 
-    def bronze_location(self) -> dict[str, Any]:
-        """A geo-IP location: a vocabulary city with coordinates jittered around its centre."""
-        city = self.bronze_city()
+    def bronze_location(self, city: int | None = None) -> dict[str, Any]:
+        """A geo-IP location: a real city (by population unless given), near its centre."""
         rnd = self.generator.random
-        return {
-            "city": city.city,
-            "state": city.state,
-            "postal_code": self.bronze_postal_code(city),
-            "country": v.COUNTRY,
-            "latitude": round(city.latitude + rnd.uniform(-0.1, 0.1), 4),
-            "longitude": round(city.longitude + rnd.uniform(-0.1, 0.1), 4),
-        }
+        return location(rnd, cities(rnd)[0] if city is None else city)
+
+    def bronze_ipv4(self, location: dict[str, Any] | None = None) -> str:
+        """A public unicast address of the location's city (any city when it is not one of ours)."""
+        c = city_of(location)
+        return ip_address(self.generator.random, cities(self.generator.random)[0] if c is None else c)
 
     def bronze_gender(self) -> str:
         return genders(self.generator.random)[0]
+
+    def bronze_email_domain(self) -> str:
+        return pools()["email_domain"].draw(self.generator.random)[0]
 
     # --- reviews ------------------------------------------------------------------------------
     def bronze_rating(self) -> int:

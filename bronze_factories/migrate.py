@@ -18,6 +18,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine
 from sqlalchemy.engine import URL
 
@@ -63,8 +64,22 @@ def _run(action: str, target: str | URL | Engine | None, schema: str | None, rev
         connection.commit()
 
 
+def head_revision() -> str | None:
+    """The newest revision the packaged migrations know."""
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
 def upgrade(url: str | URL | Engine | None = None, schema: str | None = None, revision: str = "head") -> None:
-    """Create or bring the bronze schema up to ``revision`` (default: the newest)."""
+    """Create or bring the bronze schema up to ``revision`` (default: the newest).
+
+    At head this does nothing at all, not even ``CREATE SCHEMA IF NOT EXISTS`` (which needs the
+    CREATE privilege on the database): a role that may only read and insert can then run it
+    against a schema its owner migrated.
+    """
+    if revision == "head":
+        with _connection(url, schema) as connection:
+            if _current(connection, schema) == head_revision():
+                return
     _run("upgrade", url, schema, revision)
 
 
@@ -84,6 +99,12 @@ def check(url: str | URL | Engine | None = None, schema: str | None = None) -> N
 def current_revision(url: str | URL | Engine | None = None, schema: str | None = None) -> str | None:
     """The revision the database is at, or ``None`` when it has no migration history."""
     with _connection(url, schema) as connection:
-        target = translate_map(connection.engine.url, schema)[SCHEMA]
-        ctx = MigrationContext.configure(connection, opts={"version_table_schema": target})
-        return ctx.get_current_revision()
+        return _current(connection, schema)
+
+
+def _current(connection: Connection, schema: str | None) -> str | None:
+    target = translate_map(connection.engine.url, schema)[SCHEMA]
+    ctx = MigrationContext.configure(connection, opts={"version_table_schema": target})
+    revision = ctx.get_current_revision()
+    connection.rollback()  # the read began a transaction: end it before anything else runs here
+    return revision

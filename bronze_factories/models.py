@@ -34,6 +34,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.sql.naming import conv
 
 SCHEMA = "bronze"
 SOURCE_SYSTEM = "ecommerce_platform"
@@ -240,7 +241,9 @@ class RawInventory(Base):
 class RawReview(Base):
     __tablename__ = "raw_reviews"
     __table_args__ = (
-        CheckConstraint("rating BETWEEN 1 AND 5", name="rating_range"),
+        # The full, final name (conv: not prefixed again by the naming convention), the one
+        # migration 0003 gives databases whose 0001 prefixed it twice.
+        CheckConstraint("rating BETWEEN 1 AND 5", name=conv("ck_raw_reviews_rating_range")),
         Index(None, "product_id"),
         Index(None, "customer_id"),
         Index(None, "review_date"),

@@ -3,10 +3,11 @@
     python -m bronze_factories.validate --database-url postgresql://postgres@127.0.0.1/warehouse
     bronze-validate --schema staging --end-date 2025-01-01 --days 365 --category relationship,time
 
-Prints one line per rule (status, category, name, violations, and for realism rules the measured
-figure and its allowed range). Exit status: 0 when every rule passes, 1 when one fails (or the
-database cannot be read), 2 for a usage error. The same check is a function, :func:`validate`,
-which the factories' and the engine's tests call.
+Prints one line per rule as it finishes (status, category, name, violations and up to five example
+ids, and for realism rules the measured figure and its allowed range), then a summary naming the
+failed rules. Exit status: 0 when every rule passes, 1 when one fails (or the database cannot be
+read), 2 for a usage error, 130 when interrupted (Ctrl-C stops the running query). The same check
+is a function, :func:`validate`, which the factories' and the engine's tests call.
 """
 
 from __future__ import annotations
@@ -14,13 +15,18 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import logging
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+from typing import IO
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from .config import ConfigError, database_url, redact
-from .validation import CATEGORIES, RULE_NAMES, Report, RuleResult, ValidationSetupError, validate
+from .config import DEFAULT_URL, ENV_URL, ConfigError, database_url, redact
+from .engine.params import Params, ParamsError
+from .validation import CATEGORIES, RULE_NAMES, RULES, Report, RuleResult, ValidationSetupError, validate
+from .validation.report import line_width
 
 __all__ = ["Report", "RuleResult", "main", "validate"]
 
@@ -38,8 +44,62 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--days", type=int, help="length of the window in days; needs --end-date")
     parser.add_argument("--category", help=f"comma-separated subset of: {', '.join(CATEGORIES)}")
     parser.add_argument("--rule", help="comma-separated rule names to run (default: all)")
+    parser.add_argument("--list-rules", action="store_true", help="print every rule (name, category, what it "
+                        "checks) and exit")
+    volumes = parser.add_argument_group("dataset parameters for the volume rules (default: from the load ledger; "
+                                        "need --end-date and --days)")
+    volumes.add_argument("--customers", type=int, metavar="N")
+    volumes.add_argument("--products", type=int, metavar="N")
+    volumes.add_argument("--orders", type=int, metavar="N")
+    volumes.add_argument("--sessions-per-day", type=int, metavar="N")
+    volumes.add_argument("--events-per-session", metavar="MIN-MAX", help="default 5-30")
     parser.add_argument("--debug", action="store_true", help="log query times; show tracebacks")
     return parser
+
+
+def _params(args: argparse.Namespace) -> Params | None:
+    """Params from the volume flags (all four, with the window), or ``None`` when none is given."""
+    names = ("customers", "products", "orders", "sessions_per_day")
+    given = {n: getattr(args, n) for n in names if getattr(args, n) is not None}
+    if not given and args.events_per_session is None:
+        return None
+    missing = [f"--{n.replace('_', '-')}" for n in names if n not in given]
+    if missing or args.end_date is None or args.days is None:
+        missing += [f for f, v in (("--end-date", args.end_date), ("--days", args.days)) if v is None]
+        raise ConfigError(f"the volume flags go together: add {', '.join(missing)}")
+    lo, _, hi = (args.events_per_session or "5-30").partition("-")
+    try:
+        return Params(end_date=dt.date.fromisoformat(args.end_date), days=args.days, events_min=int(lo),
+                      events_max=int(hi), **given)
+    except (ValueError, ParamsError) as exc:
+        raise ConfigError(str(exc)) from None
+
+
+def list_rules() -> str:
+    width = line_width(r.name for r in RULES)
+    return "\n".join(f"{r.category:<14}{r.name:<{width}}{r.description}" for r in RULES)
+
+
+class _Stream:
+    """Result lines as the rules finish; on a terminal, a count of what runs now on stderr."""
+
+    def __init__(self, names: Sequence[str], out: IO[str], err: IO[str]) -> None:
+        self.width, self.out, self.err = line_width(names), out, err
+        self.tty = getattr(err, "isatty", lambda: False)()
+
+    def start(self, rule, i: int, n: int) -> None:  # type: ignore[no-untyped-def]
+        if self.tty:
+            self.err.write(f"\r\033[K[{i + 1}/{n}] {rule.name} ...")
+            self.err.flush()
+
+    def result(self, result: RuleResult) -> None:
+        self.clear()
+        print(result.line(self.width), file=self.out, flush=True)
+
+    def clear(self) -> None:
+        if self.tty:
+            self.err.write("\r\033[K")
+            self.err.flush()
 
 
 def _window(end_date: str | None, days: int | None) -> tuple[dt.datetime, dt.datetime] | None:
@@ -62,14 +122,36 @@ def _split(value: str | None) -> list[str] | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.list_rules:
+        print(list_rules())
+        return 0
     if args.debug:
         logging.basicConfig(level=logging.DEBUG, format="%(name)s: %(message)s")
-    url_text = "the database"
+    # Errors name the URL as the user typed it (password hidden), not the driver it runs on.
+    url_text = redact(args.database_url or os.environ.get(ENV_URL) or DEFAULT_URL)
+    stream = None
+    missing: str | None = None
     try:
         url = database_url(args.database_url)
-        url_text = redact(url)
-        report = validate(url, args.schema, window=_window(args.end_date, args.days),
-                          categories=_split(args.category), rules=_split(args.rule))
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            # Open the file read-write but never create it: sqlite3 would make an empty file at a
+            # mistyped path and report every table missing.
+            missing = url.database if not Path(url.database).is_file() else None
+            url = url.set(database=f"file:{url.database}", query={**url.query, "mode": "rw", "uri": "true"})
+        from .validation.runner import select_rules
+
+        params = _params(args)
+        selected = select_rules(_split(args.category), _split(args.rule))
+        stream = _Stream([r.name for r in selected], sys.stdout, sys.stderr)
+        report = validate(url, args.schema, params=params,
+                          window=None if params else _window(args.end_date, args.days),
+                          categories=_split(args.category), rules=_split(args.rule),
+                          on_start=stream.start, on_result=stream.result)
+    except KeyboardInterrupt:
+        if stream is not None:
+            stream.clear()
+        print(f"{PROG}: interrupted (the running query was cancelled)", file=sys.stderr)
+        return 130
     except ConfigError as exc:
         if args.debug:
             raise
@@ -83,11 +165,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SQLAlchemyError as exc:
         if args.debug:
             raise
+        if missing is not None:
+            print(f"{PROG}: error: no SQLite database at {missing!r}; check the path", file=sys.stderr)
+            return 1
         orig = getattr(exc, "orig", None) or exc
         reason = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
         print(f"{PROG}: error: cannot validate {url_text}: {reason}", file=sys.stderr)
         return 1
-    print(report.format())
+    print(report.summary())
     return 0 if report.ok else 1
 
 

@@ -127,7 +127,7 @@ def test_upgrade_downgrade_upgrade_on_fresh_postgresql(pg_server):
         assert current_revision(url) is None
         upgrade(url)
         _assert_contract_schema(url)
-        assert current_revision(url) == "0002"
+        assert current_revision(url) == "0003"
 
 
 def test_models_and_migrations_do_not_drift(bronze_database_url):
@@ -138,7 +138,7 @@ def test_another_schema_name_needs_no_code_change(pg_server):
     with throwaway_database(pg_server, migrate=False) as url:
         upgrade(url, schema="staging_bronze")
         _assert_contract_schema(url, "staging_bronze")
-        assert current_revision(url, schema="staging_bronze") == "0002"
+        assert current_revision(url, schema="staging_bronze") == "0003"
         assert current_revision(url) is None
 
 

@@ -33,6 +33,7 @@ def test_wheel_ships_the_migrations(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "bronze_factories/migrations/env.py" in names
     assert "bronze_factories/migrations/script.py.mako" in names
+    assert "bronze_factories/vocabulary/places.csv" in names  # the cities every customer lives in
     assert {"bronze_factories/migrations/versions/0001_bronze_schema.py",
             "bronze_factories/migrations/versions/0002_load_ledger.py"} <= names
 

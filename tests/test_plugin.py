@@ -23,7 +23,8 @@ def run_pytest(directory: Path, server, *args: str) -> subprocess.CompletedProce
     env = {k: val for k, val in os.environ.items() if not k.startswith("PYTEST")}
     env["BRONZE_TEST_DATABASE_URL"] = server.render_as_string(hide_password=False)
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args],
+        # -p no:pytest_alembic: our migration-test tool (CI installs it) is not the example's dependency.
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:pytest_alembic", *args],
         cwd=directory, env=env, capture_output=True, text=True, timeout=600,
     )
 
@@ -112,17 +113,20 @@ def test_readme_examples_run(pg_server, tmp_path):
 
     with throwaway_database(pg_server) as url:
         env = {**os.environ, "BRONZE_DATABASE_URL": url.render_as_string(hide_password=False)}
-        script = subprocess.run([sys.executable, "outside_pytest.py"], cwd=tmp_path, env=env,
-                                capture_output=True, text=True, timeout=300)
-        assert script.returncode == 0, script.stderr
         from bronze_factories.config import make_engine
 
-        engine = make_engine(url)
-        try:
-            with engine.connect() as conn:
-                assert conn.exec_driver_sql("SELECT count(*) FROM bronze.raw_orders").scalar() == 100
-        finally:
-            engine.dispose()
+        for run in (1, 2):  # the second run, same seed, same database: ids continue, nothing collides
+            script = subprocess.run([sys.executable, "outside_pytest.py"], cwd=tmp_path, env=env,
+                                    capture_output=True, text=True, timeout=300)
+            assert script.returncode == 0, script.stderr
+            engine = make_engine(url)
+            try:
+                with engine.connect() as conn:
+                    assert conn.exec_driver_sql("SELECT count(*) FROM bronze.raw_orders").scalar() == 100 * run
+                    assert conn.exec_driver_sql("SELECT max(order_id) FROM bronze.raw_orders").scalar() == \
+                        f"ORD{9_000_000_000 + 100 * run - 1}"
+            finally:
+                engine.dispose()
 
 
 @pytest.mark.parametrize("name", ["test_orders.py", "test_contract.py", "test_fixtures.py"])

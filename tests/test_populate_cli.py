@@ -39,7 +39,7 @@ BAD_USAGE = [
     (["--shard", "x"], "--shard 'x': expected K/N"),
     (["--workers", "0"], "--workers '0': must be a positive integer"),
     (["--scale", "-1"], "--scale '-1'"),
-    (["--orders", "100000", "--days", "1"], "raise --sessions-per-day or --days"),
+    (["--orders", "100000", "--days", "1", "--sessions-per-day", "1000"], "raise --days to 200, lower --orders to 500"),
     (["--database-url", "mysql://admin:s3cretpw@db.example/shop"], "unsupported database URL scheme 'mysql'"),
     (["--database-url", "postgresql://a:s3cretpw@host:notaport/db"], "cannot parse database URL"),
     (["--schema", "bad-name"], "invalid schema name 'bad-name'"),

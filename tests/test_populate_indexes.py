@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import time
@@ -56,6 +57,9 @@ def test_threshold_is_below_the_medium_dataset() -> None:
 def test_indexes_are_dropped_and_rebuilt_exactly(medium: tuple[URL, dict, str], migrated_indexes: list) -> None:
     url, _, stderr = medium
     assert "secondary indexes of the empty tables for the load" in stderr and "rebuilt" in stderr
+    n = len([ln for ln in stderr.splitlines() if ln.startswith("rebuilt index ")])  # progress: n of m
+    assert n > 0 and [ln for ln in stderr.splitlines() if ln.startswith("rebuilt index ")] == [
+        f"rebuilt index {i} of {n}" for i in range(1, n + 1)]
     assert indexes(url) == migrated_indexes
     assert MARKER not in ledger_comment(url)
     check(url)
@@ -89,3 +93,78 @@ def test_a_run_killed_without_its_indexes_is_finished_by_the_next(pg_server: URL
         assert indexes(url) == migrated_indexes and MARKER not in ledger_comment(url)
         check(url)
         assert table_checksums(url) == medium[1]
+
+
+# -- indexes the run did not create, and runs that end while the indexes are another run's duty -------
+
+LOW_THRESHOLD = {"BRONZE_INDEX_DROP_MIN_ROWS": "1"}  # the small dataset takes the drop/rebuild path
+
+
+def test_idempotent_rebuild_statements() -> None:
+    from bronze_factories.loaders.indexes import idempotent
+
+    assert idempotent("CREATE UNIQUE INDEX u ON ONLY s.t USING btree (a)") == \
+        "CREATE UNIQUE INDEX IF NOT EXISTS u ON s.t USING btree (a)"
+    assert idempotent("CREATE INDEX i ON s.t USING gin (b)") == "CREATE INDEX IF NOT EXISTS i ON s.t USING gin (b)"
+    assert idempotent("CREATE INDEX IF NOT EXISTS i ON s.t USING gin (b)") == \
+        "CREATE INDEX IF NOT EXISTS i ON s.t USING gin (b)"
+
+
+def test_users_unique_index_is_left_alone_and_own_indexes_rebuilt_exactly(pg_server: URL) -> None:
+    from populate_support import SMALL, clean_env
+
+    with fresh_database(pg_server, "uniq") as url:
+        upgrade(url)
+        query(url, "CREATE UNIQUE INDEX my_unique_customer ON bronze.raw_customers (customer_id, email);"
+                   "CREATE INDEX my_lower_email ON bronze.raw_customers (lower(email::text)) WHERE email IS NOT NULL")
+        before = indexes(url)
+        oid = query(url, "SELECT 'bronze.my_unique_customer'::regclass::oid")[0][0]
+        args = [*SMALL, "--database-url", pg_url(url), "--workers", "1"]
+        result = run_cli(args, env=clean_env(**LOW_THRESHOLD))
+        assert result.returncode == 0, result.stderr
+        assert "secondary indexes of the empty tables for the load" in result.stderr
+        assert indexes(url) == before  # the user's expression index too, exactly
+        assert query(url, "SELECT 'bronze.my_unique_customer'::regclass::oid")[0][0] == oid  # never dropped
+        # A duty left by a killed run that holds a UNIQUE index which exists (an older version dropped
+        # unique ones too): the rerun finishes it instead of failing on "already exists" for good.
+        unique_def = next(d for _, n, d in before if n == "my_unique_customer")
+        query(url, "COMMENT ON TABLE bronze.bronze_load_ledger IS %s", (MARKER + json.dumps([unique_def]),))
+        result = run_cli(args, env=clean_env(**LOW_THRESHOLD))
+        assert result.returncode == 0, result.stderr
+        assert indexes(url) == before and MARKER not in (ledger_comment(url) or "")
+
+
+def test_a_run_does_not_end_while_the_indexes_are_missing(pg_server: URL, migrated_indexes: list) -> None:
+    import psycopg2
+    from populate_support import SMALL, SMALL_UNITS
+
+    from bronze_factories.engine import TABLE_ORDER
+    from bronze_factories.loaders.indexes import IndexGuard
+    from bronze_factories.testing import psycopg2_dsn
+
+    with fresh_database(pg_server, "wait") as url:
+        upgrade(url)
+        # A run that dropped the indexes was killed; its server backend still holds the duty's lock.
+        guard = IndexGuard(url, "bronze", TABLE_ORDER)
+        guard.claim(True, 10**9)
+        guard.close()
+        assert MARKER in ledger_comment(url) and len(indexes(url)) == 7
+        backend = psycopg2.connect(psycopg2_dsn(url))
+        backend.autocommit = True
+        with backend.cursor() as cur:
+            cur.execute("SELECT pg_advisory_lock(hashtext('bronze_factories.indexes:bronze'))")
+        try:
+            proc = start_cli([*SMALL, "--database-url", pg_url(url), "--workers", "1"])
+            deadline = time.monotonic() + 120
+            while proc.poll() is None and time.monotonic() < deadline:
+                if query(url, "SELECT count(*) FROM bronze.bronze_load_ledger")[0][0] == SMALL_UNITS:
+                    break
+                time.sleep(0.05)
+            time.sleep(2)
+            assert proc.poll() is None, ("the run ended while the indexes were missing", proc.communicate())
+        finally:
+            backend.close()  # the old backend goes away: its duty passes to the waiting run
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+        assert "waiting for the run that dropped the secondary indexes to rebuild them" in err
+        assert indexes(url) == migrated_indexes and MARKER not in (ledger_comment(url) or "")

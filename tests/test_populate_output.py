@@ -86,10 +86,44 @@ def test_progress_lines_every_few_seconds_and_nothing_when_quiet() -> None:
     log = io.StringIO()
     progress = Progress({"raw_customers": 100}, "lines", stream=log, log_every=0.0)
     progress.add({"raw_customers": 40})
-    assert log.getvalue() == "raw_customers: 40/100 rows (40%), " + log.getvalue().split(", ", 1)[1]
+    assert log.getvalue() == log.getvalue().split(": ", 1)[0] + ": raw_customers 40/100 (40%)\n"
     quiet = io.StringIO()
     silent = Progress({"raw_customers": 100}, "quiet", stream=quiet, log_every=0.0)
     silent.add({"raw_customers": 40})
     silent.message("hello")
     silent.close()
     assert quiet.getvalue() == ""
+
+
+def test_progress_overall_bar_and_waiting_tables_on_a_terminal() -> None:
+    tty = _Tty()
+    progress = Progress({"raw_customers": 100, "raw_orders": 400}, "bars", stream=tty)
+    start = tty.getvalue()
+    assert "all tables" in start and "0.00/500" in start
+    assert "raw_customers: waiting" in start and "raw_orders   : waiting" in start
+    progress.add({"raw_customers": 100})
+    progress.close()
+    assert "raw_customers: 100%" in tty.getvalue()
+
+
+def test_progress_in_logs_is_one_line_per_interval_never_above_100_percent() -> None:
+    log = io.StringIO()
+    progress = Progress({"raw_customers": 100, "raw_reviews": 4017}, "lines", stream=log, log_every=0)
+    progress.add({"raw_customers": 100, "raw_reviews": 4000})
+    progress.add({"raw_reviews": 178})  # the estimate fell short
+    lines = log.getvalue().splitlines()
+    assert len(lines) == 2
+    assert lines[1].split(": ", 1)[1] == "raw_customers 100/100 (100%), raw_reviews 4,178/4,178 (100%)"
+
+
+def test_summary_rows_per_second_over_the_time_each_table_was_written(monkeypatch) -> None:
+    import bronze_factories.populate.progress as module
+
+    clock = iter([0.0, 0.0, 10.0, 20.0, 100.0])
+    monkeypatch.setattr(module.time, "monotonic", lambda: next(clock))
+    progress = Progress({"raw_customers": 10_000, "raw_orders": 1}, "quiet")  # started at 0
+    progress.add({"raw_customers": 5_000})  # 0
+    progress.add({"raw_customers": 5_000})  # 10: customers written over 10 s
+    progress.add({"raw_orders": 1})  # 20
+    rows = {line.split()[0]: line.split()[2] for line in progress.summary().splitlines()[1:3]}  # summary at 100
+    assert rows == {"raw_customers": "1,000", "raw_orders": "0"}

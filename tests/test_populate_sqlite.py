@@ -54,7 +54,7 @@ def test_quiet_prints_nothing(tmp_path: Path) -> None:
 
 def test_progress_lines_when_not_a_terminal(tmp_path: Path) -> None:
     result = run_cli(SMALL, cwd=tmp_path)
-    assert "populating SQLite file bronze.db: 33 of 33 work units to load" in result.stderr
+    assert "populating: 33 of 33 work units to load" in result.stderr
 
 
 # Slow (minutes): runs only with BRONZE_SLOW_TESTS=1 (no "slow" marker is registered in setup.cfg).
@@ -68,3 +68,49 @@ def test_slow_no_arguments_at_all_default_size(tmp_path: Path) -> None:
                                                                                             365_000)
     assert all(n[t] > 0 for t in TABLE_ORDER)
     print(f"default populate into SQLite: {time.monotonic() - started:.0f} s, {n}")
+
+
+def _indexes(db: Path) -> list[tuple[str, str]]:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name").fetchall()
+    finally:
+        conn.close()
+
+
+def test_bulk_load_drops_indexes_and_a_killed_runs_are_rebuilt_by_the_next(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from sqlalchemy.engine import make_url
+
+    from bronze_factories.engine import Params, Simulation
+    from bronze_factories.loaders.sqlite import MARKER_TABLE, SqliteLoader, pack
+    from bronze_factories.migrate import upgrade
+
+    db = tmp_path / "k.db"
+    url = make_url(f"sqlite:///{db}")
+    upgrade(url)
+    migrated = _indexes(db)
+    params = Params(end_date=dt.date(2026, 1, 1), customers=200, products=100, orders=400, days=30,
+                    sessions_per_day=60)
+    sim = Simulation(params)
+    first, second = sim.units()[:2]
+    loader = SqliteLoader(url, params)  # empty tables: a bulk load, its secondary indexes dropped
+    assert len(_indexes(db)) < len(migrated)
+    assert loader.load_packed(first, pack(sim.generate_unit(first))) is not None
+    loader.close()  # killed before finish(): the marker table keeps the duty
+    loader = SqliteLoader(url, params)
+    try:
+        assert loader.load_packed(first, pack(sim.generate_unit(first))) is None  # already in the ledger
+        assert loader.load_unit(second, sim.generate_unit(second)) is not None
+        missing = len(migrated) - len(_indexes(db))
+        assert missing == 31 and loader.finish() == missing
+    finally:
+        loader.close()
+    assert _indexes(db) == migrated
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = ?", (MARKER_TABLE,)).fetchone() == (0,)
+        assert conn.execute("PRAGMA page_size").fetchone() == (16384,)
+    finally:
+        conn.close()

@@ -79,9 +79,11 @@ def test_window_argument_is_enough_for_window_rules(valid_db: tuple[Engine, URL]
 def test_without_params_or_ledger_window_rules_are_skipped(valid_db: tuple[Engine, URL]) -> None:
     engine, _ = valid_db
     report = validate(engine)
-    assert report["orders_in_window"].skipped == "no window (bronze_load_ledger is empty)"
-    assert report["session_count"].skipped == "no dataset parameters (bronze_load_ledger is empty)"
-    assert "skipped    (no window" not in report.format() and "(no window (bronze_load_ledger is empty))" in report.format()
+    assert report["orders_in_window"].skipped == ("no window (bronze_load_ledger is empty); pass --end-date and "
+                                                  "--days (validate(window=...)), or validate a database populate loaded")
+    assert report["session_count"].skipped.startswith("no dataset parameters (bronze_load_ledger is empty); pass "
+                                                      "--customers, --products, --orders, --sessions-per-day")
+    assert "skipped    (no window" not in report.format() and "(no window (bronze_load_ledger is empty); " in report.format()
     assert report["order_customer_exists"].skipped is None and report["order_customer_exists"].passed
 
 
@@ -97,8 +99,8 @@ def test_params_are_read_from_the_load_ledger(conn: Connection) -> None:
     other = PARAMS.identity() | {"seed": 7}
     conn.execute(LoadLedger.__table__.insert(), {"dataset_key": "x" * 32, "unit": "day:00000", "params": other,
                                                   "row_counts": {}})
-    assert validate(conn, rules=["session_count"])["session_count"].skipped == (
-        "no dataset parameters (bronze_load_ledger holds 2 datasets)")
+    assert validate(conn, rules=["session_count"])["session_count"].skipped.startswith(
+        "no dataset parameters (bronze_load_ledger holds 2 datasets); pass --customers")
 
 
 # --- one corruption per rule ----------------------------------------------------------------------
@@ -215,7 +217,7 @@ CORRUPTIONS: dict[str, tuple[list[str], set[str] | None]] = {
     "customers_registered_before_end": (
         [f"""INSERT INTO {C} (customer_id, email, customer_name, first_name, last_name, phone, address,
                               registration_date, date_of_birth, gender, raw_data)
-             SELECT 'CUST00000006', email, customer_name, first_name, last_name, phone, address,
+             SELECT 'CUST00000006', 'new.' || email, customer_name, first_name, last_name, phone, address,
                     '2024-03-12 10:00', date_of_birth, gender, raw_data
              FROM {C} WHERE customer_id = 'CUST00000005'"""], None),
     "session_events_within_session": (
@@ -279,6 +281,13 @@ CORRUPTIONS: dict[str, tuple[list[str], set[str] | None]] = {
         [f"UPDATE {INV} SET quantity = -20 WHERE reference_number = 'PO-20240301-000000001'"], None),
     "raw_data_not_empty": ([f"UPDATE {C} SET raw_data = '{{}}' WHERE customer_id = 'CUST00000005'"], None),
     "id_formats": ([f"UPDATE {R} SET review_id = 'REV123' WHERE review_id = 'REV0000000003'"], None),
+    # people and places
+    "customer_email_reserved": ([f"UPDATE {C} SET email = 'ada.lovelace@gmail.com' WHERE customer_id = 'CUST00000001'"],
+                                None),
+    "customer_email_unique": ([f"UPDATE {C} SET email = 'Ada.Lovelace@example.com' WHERE customer_id = 'CUST00000002'"],
+                              None),
+    "customer_phone_fiction": ([f"UPDATE {C} SET phone = '+1-212-555-1234' WHERE customer_id = 'CUST00000003'"], None),
+    "session_ip_public": ([f"UPDATE {S} SET ip_address = '192.168.1.20' WHERE session_id = {SESS13}"], None),
 }
 
 
@@ -331,6 +340,8 @@ def test_realism_figures_of_the_fixture(conn: Connection) -> None:
         "repeat_customers": 0.75, "never_ordering_customers": 0.2, "basket_sizes": 1.0, "rating_mean": 3.5,
         "funnel_decreasing": 0.0, "product_names_distinct": 1.0, "review_texts_distinct": 1.0,
         "customer_orders_per_month": 3.0, "stockout_share": 0.0,
+        "customer_name_gender": 0.0,  # no given name has 5 customers
+        "customer_opt_in_gender": 0.0, "session_home_city": pytest.approx(11 / 12),
     }
     assert {r.name for r in report.failed()} == {"product_popularity", "basket_sizes", "rating_mean", "stockout_share"}
     assert report["top_product_view_share"].skipped == "fewer than 1000 products"
@@ -381,6 +392,13 @@ REALISM: list[tuple[str, list[str], dict[str, bool]]] = [
                                   VALUES (904, 'PROD00000001', 'WH001', -2, 'ADJUSTMENT', '2024-03-01 00:10', 'ADJ7',
                                           '{{"inventory_id": 904}}')"""],
      {"stockout_share": True}),
+    ("everybody is called Alan", [f"UPDATE {C} SET first_name = 'Alan', gender = replace(gender, 'undisclosed', 'female')"],
+     {"customer_name_gender": False}),
+    ("every man is called Alan", [f"UPDATE {C} SET first_name = 'Alan', gender = 'male'"],
+     {"customer_name_gender": True}),
+    ("sessions away from home", [f"""UPDATE {S} SET location = jsonb_set(location, '{{city}}', '"Yonkers"')
+                                     WHERE user_id IN ('CUST00000001', 'CUST00000002')"""],
+     {"session_home_city": False}),
 ]
 
 
@@ -390,6 +408,15 @@ def test_realism_rules_see_figures_out_of_range(conn: Connection, case: str, sta
     run(conn, statements)
     report = validate(conn, params=PARAMS, categories=["realism"])
     assert {name: report[name].passed for name in expected} == expected
+
+
+def test_opt_in_that_follows_gender_is_caught(conn: Connection) -> None:
+    """Without dataset parameters the allowed gap is 0.1; with 5 customers it is four standard deviations."""
+    assert validate(conn, rules=["customer_opt_in_gender"]).ok
+    run(conn, [f"""UPDATE {C} SET raw_data = jsonb_set(raw_data, '{{marketing_opt_in}}', to_jsonb(gender = 'male'))"""])
+    report = validate(conn, rules=["customer_opt_in_gender"])
+    assert report["customer_opt_in_gender"].measured == 1.0 and not report.ok
+    assert validate(conn, params=PARAMS, rules=["customer_opt_in_gender"])["customer_opt_in_gender"].allowed[1] > 1
 
 
 @pytest.fixture(scope="module")

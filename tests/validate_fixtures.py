@@ -27,6 +27,8 @@ from bronze_factories.models import (
     RawSession,
 )
 from bronze_factories.vocabulary import CITIES, FREE_SHIPPING_OVER, PAYMENT_STATUS, SHIPPING_COST, TAX_RATE
+from bronze_factories.vocabulary.people import phone
+from bronze_factories.vocabulary.web import ip_in_city, ipv4_text
 
 END_DATE = dt.date(2024, 3, 11)
 PARAMS = Params(end_date=END_DATE, customers=5, products=4, orders=8, days=10, sessions_per_day=2,
@@ -46,23 +48,24 @@ def iso(value: dt.datetime | None) -> str | None:
 
 def address(city_index: int, street: str) -> dict[str, Any]:
     c = CITIES[city_index]
-    return {"street": street, "city": c.city, "state": c.state, "postal_code": f"{c.postal_prefix}{city_index:02d}",
-            "country": "US"}
+    return {"street": street, "city": c.city, "state": c.state, "postal_code": c.zips[0], "country": "US"}
 
 
 def location(city_index: int) -> dict[str, Any]:
     c = CITIES[city_index]
-    return {"city": c.city, "state": c.state, "postal_code": f"{c.postal_prefix}42", "country": "US",
+    return {"city": c.city, "state": c.state, "postal_code": c.zips[-1], "country": "US",
             "latitude": c.latitude, "longitude": c.longitude}
 
 
-CUSTOMERS = [  # id, first, last, city index, registration
-    ("CUST00000001", "Ada", "Lovelace", 0, dt.datetime(2023, 5, 4, 9, 30)),
-    ("CUST00000002", "Alan", "Turing", 1, dt.datetime(2023, 7, 1, 12, 0)),
-    ("CUST00000003", "Grace", "Hopper", 2, dt.datetime(2023, 11, 20, 18, 15)),
-    ("CUST00000004", "Edsger", "Dijkstra", 3, t(2, 8)),  # registered inside the window
-    ("CUST00000005", "Barbara", "Liskov", 4, dt.datetime(2023, 12, 1, 10, 0)),  # never orders
+CUSTOMERS = [  # id, first, last, city index, registration, gender, marketing opt-in
+    ("CUST00000001", "Ada", "Lovelace", 0, dt.datetime(2023, 5, 4, 9, 30), "female", True),
+    ("CUST00000002", "Alan", "Turing", 1, dt.datetime(2023, 7, 1, 12, 0), "male", True),
+    ("CUST00000003", "Grace", "Hopper", 2, dt.datetime(2023, 11, 20, 18, 15), "female", False),
+    ("CUST00000004", "Edsger", "Dijkstra", 3, t(2, 8), "male", False),  # registered inside the window
+    ("CUST00000005", "Barbara", "Liskov", 4, dt.datetime(2023, 12, 1, 10, 0), "undisclosed", True),  # never orders
 ]
+HOME = {c[0]: c[3] for c in CUSTOMERS}
+TRAVELLING = {12: 6}  # session 12 is its customer's only one away from home
 PRODUCTS = [  # id, category, subcategory, brand, price, cost, attributes (within the subcategory's schema)
     ("PROD00000001", "Clothing", "Shirts", "Northline", "25.00", "10.00",
      {"type": "T-Shirt", "color": "Navy", "size": "M", "material": "Cotton", "fit": "Regular", "weight_kg": 0.2}),
@@ -144,12 +147,13 @@ def money(value: Decimal) -> Decimal:
 def _rows() -> dict[type, list[dict[str, Any]]]:
     rows: dict[type, list[dict[str, Any]]] = {m: [] for m in (RawCustomer, RawProduct, RawSession, RawClickstream,
                                                                RawOrder, RawInventory, RawReview)}
-    for i, (cid, first, last, city, registered) in enumerate(CUSTOMERS):
+    for i, (cid, first, last, city, registered, gender, opt_in) in enumerate(CUSTOMERS):
         rec = {"customer_id": cid, "email": f"{first.lower()}.{last.lower()}@example.com",
                "customer_name": f"{first} {last}", "first_name": first, "last_name": last,
-               "phone": f"555-010{i}", "address": address(city, f"{10 + i} Main St"),
-               "registration_date": registered, "date_of_birth": dt.date(1980 + i, 1 + i, 10), "gender": "undisclosed"}
-        raw = {**rec, "registration_date": iso(registered), "date_of_birth": rec["date_of_birth"].isoformat()}
+               "phone": phone(CITIES[city].area_codes[0], i), "address": address(city, f"{10 + i} Main Street"),
+               "registration_date": registered, "date_of_birth": dt.date(1980 + i, 1 + i, 10), "gender": gender}
+        raw = {**rec, "registration_date": iso(registered), "date_of_birth": rec["date_of_birth"].isoformat(),
+               "marketing_opt_in": opt_in}
         rows[RawCustomer].append({**rec, "raw_data": raw})
     for pid, cat, sub, brand, price, cost, attrs in PRODUCTS:
         rec = {"product_id": pid, "product_name": f"{brand} {sub}", "description": f"A {sub.lower()} by {brand}.",
@@ -172,9 +176,11 @@ def _rows() -> dict[type, list[dict[str, Any]]]:
             if kind == "purchase":
                 raw["order_id"] = purchase_of[n]
             rows[RawClickstream].append({**rec, "raw_data": raw})
+        city = TRAVELLING.get(n, HOME[user]) if user else n % 7
         rec = {"session_id": sid, "user_id": user, "start_time": start, "end_time": last,
                "duration_seconds": int((last - start).total_seconds()), "device_type": device_type, "browser": browser,
-               "operating_system": os_, "location": location(n % 7), "ip_address": f"203.0.113.{n}", "is_mobile": mobile}
+               "operating_system": os_, "location": location(city), "ip_address": ipv4_text(ip_in_city(city, n)),
+               "is_mobile": mobile}
         rows[RawSession].append({**rec, "raw_data": {**rec, "start_time": iso(start), "end_time": iso(last)}})
         return last
 
@@ -196,7 +202,7 @@ def _rows() -> dict[type, list[dict[str, Any]]]:
         subtotal = sum((Decimal(str(i["total_amount"])) for i in items), Decimal(0))
         tax = money(subtotal * Decimal(str(TAX_RATE)))
         shipping = Decimal(0) if subtotal >= Decimal(str(FREE_SHIPPING_OVER)) else Decimal(str(SHIPPING_COST))
-        city = next(c for c in CUSTOMERS if c[0] == o.customer)[3]
+        city = HOME[o.customer]
         rec = {"order_id": o.order_id, "customer_id": o.customer, "order_date": o.order_date, "status": o.status,
                "shipping_address": address(city, "1 Delivery Rd"), "total_amount": subtotal + tax + shipping}
         raw = {**rec, "order_date": iso(o.order_date), "total_amount": float(subtotal + tax + shipping),

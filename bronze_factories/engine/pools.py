@@ -1,4 +1,4 @@
-"""Pools of names, streets, domains and words, built once per run (seeded) from Faker's en_US data.
+"""Pools of surnames, words, suppliers and sentences, built once per run (seeded) from Faker's en_US data.
 
 The bulk path never calls Faker per row: it draws indices into these pools with numpy. The pools
 are sampled from the data tables of Faker's en_US providers (names weighted by frequency) rather
@@ -11,22 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from faker.providers.address.en_US import Provider as _Address
 from faker.providers.company.en_US import Provider as _Company
 from faker.providers.lorem.en_US import Provider as _Lorem
 from faker.providers.person.en_US import Provider as _Person
 
 from .rng import stream
 
-EMAIL_DOMAINS = ("gmail.com", "yahoo.com", "outlook.com", "icloud.com", "hotmail.com", "proton.me", "aol.com")
-
 
 @dataclass(frozen=True)
 class Pools:
-    first_names: tuple[str, ...]
     last_names: tuple[str, ...]
-    streets: tuple[str, ...]
-    email_domains: tuple[str, ...]
     words: tuple[str, ...]
     suppliers: tuple[str, ...]
     sentences: tuple[str, ...]
@@ -41,15 +35,8 @@ def _weighted_sample(rng: np.random.Generator, table: dict[str, float], n: int) 
 
 def build_pools(seed: int) -> Pools:
     rng = stream(seed, "pools")
-    first = _weighted_sample(rng, _Person.first_names, 600)
     last = _weighted_sample(rng, _Person.last_names, 1000)
     words = tuple(rng.choice(np.array(_Lorem.word_list, dtype=object), 400, replace=False))
-    suffixes = _Address.street_suffixes
-    streets = tuple(
-        f"{number} {last[i]} {suffixes[j]}"
-        for number, i, j in zip(rng.integers(1, 9999, 1000), rng.integers(0, len(last), 1000),
-                                rng.integers(0, len(suffixes), 1000), strict=True)
-    )
     suppliers = tuple(
         f"{last[i]} {_Company.company_suffixes[j]}"
         for i, j in zip(rng.integers(0, len(last), 200), rng.integers(0, len(_Company.company_suffixes), 200),
@@ -59,5 +46,4 @@ def build_pools(seed: int) -> Pools:
         " ".join(words[k] for k in rng.integers(0, len(words), int(n))).capitalize() + "."
         for n in rng.integers(6, 14, 300)
     )
-    return Pools(first_names=first, last_names=last, streets=tuple(dict.fromkeys(streets)), email_domains=EMAIL_DOMAINS,
-                 words=words, suppliers=tuple(dict.fromkeys(suppliers)), sentences=sentences)
+    return Pools(last_names=last, words=words, suppliers=tuple(dict.fromkeys(suppliers)), sentences=sentences)

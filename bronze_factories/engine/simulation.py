@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
+from ..vocabulary.store import SOURCE_SYSTEM
 from .catalog import ProductState, product_rows
+from .columns import COLUMNS
 from .customers import CustomerState, customer_rows
 from .demand import Calendar
 from .inventory import movement_rows, operations_per_day, order_movements
@@ -37,6 +39,19 @@ class Chunk:
 def _chunks(table: str, unit: str, rows: list[tuple], batch_size: int) -> Iterator[Chunk]:
     for i in range(0, len(rows), batch_size):
         yield Chunk(table, unit, rows[i:i + batch_size])
+
+
+def unit_keys(params: Params, shard: tuple[int, int] | None = None) -> list[str]:
+    """:meth:`Simulation.units` from the parameters alone (no simulation needed to list them)."""
+    p = params.sized()
+    keys = [f"customers:{b:05d}" for b in range(0, p.customers, BLOCK)]
+    keys += [f"products:{b:05d}" for b in range(0, p.products, BLOCK)]
+    keys += [f"stock:{b:05d}" for b in range(0, p.products, BLOCK)]
+    keys += [f"day:{d:05d}" for d in range(p.days)]
+    if shard is None:
+        return keys
+    k, n = shard
+    return keys[k - 1::n]
 
 
 class Simulation:
@@ -76,19 +91,22 @@ class Simulation:
 
     def units(self, shard: tuple[int, int] | None = None) -> list[str]:
         """Unit keys in load order; with ``shard=(k, n)`` (1-based k) only the k-th of n disjoint parts."""
-        p = self.params
-        keys = [f"customers:{b:05d}" for b in range(0, p.customers, BLOCK)]
-        keys += [f"products:{b:05d}" for b in range(0, p.products, BLOCK)]
-        keys += [f"stock:{b:05d}" for b in range(0, p.products, BLOCK)]
-        keys += [f"day:{d:05d}" for d in range(p.days)]
-        if shard is None:
-            return keys
-        k, n = shard
-        return keys[k - 1::n]
+        return unit_keys(self.params, shard)
 
     def generate_unit(self, unit: str, batch_size: int = 50_000) -> Iterator[Chunk]:
         """The chunks of one unit: parents before children (a day yields sessions and their events
         slice by slice, then orders, inventory movements and reviews)."""
+        chunks = self._unit_chunks(unit, batch_size)
+        if self.params.source_system == SOURCE_SYSTEM:
+            yield from chunks
+            return
+        # Another --source-system: the one column is replaced here, not in every table's formatter.
+        for chunk in chunks:
+            at = COLUMNS[chunk.table].index("source_system")
+            value = self.params.source_system
+            yield Chunk(chunk.table, chunk.unit, [(*row[:at], value, *row[at + 1:]) for row in chunk.rows])
+
+    def _unit_chunks(self, unit: str, batch_size: int) -> Iterator[Chunk]:
         kind, _, number = unit.partition(":")
         p = self.params
         n = int(number)
@@ -137,34 +155,37 @@ class Simulation:
         }
 
 
-_worker_sim: Simulation | None = None
+_cached: Simulation | None = None
 
 
-def _worker_init(params: Params) -> None:
-    global _worker_sim
-    if _worker_sim is None or _worker_sim.params != params.sized():  # forked workers inherit the parent's
-        _worker_sim = Simulation(params)
+def simulation_for(params: Params) -> Simulation:
+    """The simulation of ``params``, built once per process.
+
+    Forked local workers inherit the parent's (call :func:`remember` before the pool starts): its
+    order-ledger pass is not redone. Dask workers and spawned processes build it on their first unit.
+    """
+    global _cached
+    if _cached is None or _cached.params != params.sized():
+        _cached = Simulation(params)
+    return _cached
 
 
-def _pool(sim: Simulation, workers: int):
-    """Worker processes that know the simulation: forked (inheriting it) where the platform allows."""
-    import multiprocessing
-
-    global _worker_sim
-    _worker_sim = sim
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    return multiprocessing.get_context(method).Pool(workers, _worker_init, (sim.params,))
+def remember(sim: Simulation) -> Simulation:
+    """Make ``sim`` the one :func:`simulation_for` returns in this process and in workers forked later."""
+    global _cached
+    _cached = sim
+    return sim
 
 
-def _worker_unit(job: tuple[str, int]) -> list[Chunk]:
-    assert _worker_sim is not None
-    return list(_worker_sim.generate_unit(*job))
+def unit_chunks(params: Params, batch_size: int, unit: str) -> list[Chunk]:
+    """Task: every chunk of one unit (they travel back to the caller)."""
+    return list(simulation_for(params).generate_unit(unit, batch_size))
 
 
-def _worker_count(job: tuple[str, int]) -> dict[str, int]:
-    assert _worker_sim is not None
+def unit_counts(params: Params, batch_size: int, unit: str) -> dict[str, int]:
+    """Task: generate one unit and discard it; only its rows per table travel back."""
     counts: dict[str, int] = {}
-    for chunk in _worker_sim.generate_unit(*job):
+    for chunk in simulation_for(params).generate_unit(unit, batch_size):
         counts[chunk.table] = counts.get(chunk.table, 0) + len(chunk.rows)
     return counts
 
@@ -175,46 +196,50 @@ def generate(
     batch_size: int = 50_000,
     units: Iterable[str] | None = None,
     workers: int = 1,
+    dask: str | None = None,
 ) -> Iterator[Chunk]:
     """Every chunk of the dataset (or of one shard, or of the given units), in load order.
 
-    With ``workers > 1`` units are generated in that many processes; the chunks come back in
-    the same order with the same content, since a unit depends on nothing but its key.
+    With ``workers > 1`` (or ``dask``, see :func:`bronze_factories.executor.open_runner`) units are
+    generated by the run's executor; the chunks come back in the same order with the same content,
+    since a unit depends on nothing but its key.
     """
-    sim = Simulation(params)
+    from ..executor import open_runner
+
+    sim = remember(Simulation(params))
     keys = list(units) if units is not None else sim.units(shard)
-    if workers <= 1:
+    if workers <= 1 and dask is None:
         for unit in keys:
             yield from sim.generate_unit(unit, batch_size)
         return
-    with _pool(sim, workers) as pool:
-        # At most 2 units per worker in flight: memory stays bounded when the consumer is slower.
-        pending: deque = deque()
-        for unit in keys:
-            pending.append(pool.apply_async(_worker_unit, ((unit, batch_size),)))
-            if len(pending) >= 2 * workers:
-                yield from pending.popleft().get()
-        while pending:
-            yield from pending.popleft().get()
+    with open_runner(workers, dask) as runner:
+        for chunks in runner.map(partial(unit_chunks, params, batch_size), keys, ordered=True):
+            yield from chunks
 
 
-def count_rows(params: Params, workers: int = 1, batch_size: int = 50_000) -> dict[str, int]:
-    """Generate the whole dataset in ``workers`` processes and discard it: rows per table.
+def count_rows(params: Params, workers: int = 1, batch_size: int = 50_000, dask: str | None = None,
+               runner: object = None) -> dict[str, int]:
+    """Generate the whole dataset through the run's executor and discard it: rows per table.
 
-    This is generation alone (what the benchmark measures): each worker formats its units'
-    rows and only the counts travel back.
+    This is generation alone (what the engine benchmark measures): each worker formats its units'
+    rows and only the counts travel back. ``runner`` (a :class:`bronze_factories.executor.UnitRunner`)
+    is used as it is when given, so a benchmark can leave a cluster's start-up out of its timing.
     """
+    from ..executor import UnitRunner, open_runner
+
     totals: dict[str, int] = {}
-    sim = Simulation(params)
-    jobs = [(u, batch_size) for u in sim.units()]
-    if workers <= 1:
-        results = ({c.table: len(c.rows)} for u, b in jobs for c in sim.generate_unit(u, b))
-        for counts in results:
+    sim = remember(Simulation(params))
+    own = runner is None
+    run = open_runner(workers, dask) if own else runner
+    assert isinstance(run, UnitRunner)
+    try:
+        for counts in run.map(partial(unit_counts, params, batch_size), sim.units()):
             for t, n in counts.items():
                 totals[t] = totals.get(t, 0) + n
-        return totals
-    with _pool(sim, workers) as pool:
-        for counts in pool.imap_unordered(_worker_count, jobs):
-            for t, n in counts.items():
-                totals[t] = totals.get(t, 0) + n
+    except BaseException:
+        if own:
+            run.close(cancel=True)
+        raise
+    if own:
+        run.close()
     return totals

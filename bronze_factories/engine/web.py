@@ -18,8 +18,13 @@ from .catalog import ProductState
 from .customers import CustomerState
 from .demand import Calendar, times_of_day
 from .ids import customer_id, order_id, session_id
+from .jsontext import q
 from .orders import MAX_GAP, DayOrders
 from .params import EVENT_ID_STRIDE, Params
+from .places import PAIR_BROWSER as _PAIR_BROWSER
+from .places import PAIR_DEVICE as _PAIR_DEVICE
+from .places import PAIR_WEIGHT as _PAIR_WEIGHT
+from .places import ipv4, mix
 from .pools import Pools
 from .rng import pick, stream
 from .timefmt import iso, sql
@@ -31,18 +36,6 @@ CHECKOUT_SHARE = 0.30  # ...and of those, the ones that start a checkout without
 SEARCH_SHARE = 0.18
 
 
-def _device_tables() -> tuple[np.ndarray, np.ndarray]:
-    """Per (device, browser) pair: the device index and the pair's weight, for one draw."""
-    device, weight = [], []
-    for d, dev in enumerate(V.DEVICES):
-        for w in dev.browser_weights:
-            device.append(d)
-            weight.append(dev.weight * w)
-    return np.array(device), np.array(weight)
-
-
-_PAIR_DEVICE, _PAIR_WEIGHT = _device_tables()
-_PAIR_BROWSER = [b for dev in V.DEVICES for b in dev.browsers]
 DEVICE_INFO = np.array([
     f'{{"device_type": "{V.DEVICES[d].device_type}", "browser": "{b}", '
     f'"operating_system": "{V.DEVICES[d].operating_system}", "is_mobile": {str(V.DEVICES[d].is_mobile).lower()}}}'
@@ -71,6 +64,29 @@ def purchase_session_ids(calendar: Calendar, orders: DayOrders) -> list[str]:
     """The session each order of the day was placed in: the day's first sessions, in order."""
     first = int(calendar.session_offset[orders.day])
     return [session_id(first + k) for k in range(len(orders))]
+
+
+def _where_from(
+    rng: np.random.Generator, customers: CustomerState, user: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Device pair, city, ZIP (index into ``places.zips``) and IP address of each session.
+
+    A logged-in customer uses one of their own devices; at home (most of the time) the session
+    comes from one of their home addresses and their own ZIP code, travelling from another city
+    drawn by population, with an address of that city's blocks that stays the same for the
+    customer and the city. Guests are anywhere, by population, with an address of their city.
+    """
+    n, pl = len(user), customers.places
+    known = user >= 0
+    u = np.where(known, user, 0)
+    pair = np.where(known, customers.devices[u, rng.integers(0, 2, n)], pick(rng, _PAIR_WEIGHT, n))
+    home = known & (rng.random(n) < V.HOME_CITY_SHARE)
+    city = np.where(home, customers.city[u], pl.pick_cities(rng, n)).astype(np.int64)
+    postal = pl.zip_ptr[city] + np.where(home, customers.zip[u], pl.pick_in(rng, pl.zip_ptr, city))
+    travel_h = (mix(customers.seed, u, city) >> np.uint64(32)).astype(np.int64)
+    h = np.where(known, travel_h, rng.integers(0, 1 << 32, n))
+    ip = np.where(home, customers.home_ip[u, rng.integers(0, 2, n)], pl.ip(city, h))
+    return pair, city, postal, ip
 
 
 def _slice(
@@ -146,11 +162,6 @@ def _slice(
     product[browse_cart] = product[src]
 
     # --- session attributes --------------------------------------------------------------------------
-    pair = pick(rng, _PAIR_WEIGHT, n)
-    city = pick(rng, [c.weight for c in V.CITIES], n)
-    postal = rng.integers(0, 100, n)
-    lat_jitter, lon_jitter = rng.uniform(-0.08, 0.08, n), rng.uniform(-0.08, 0.08, n)
-    ip = rng.integers(1, 255, (n, 4))
     referrer = pick(rng, V.REFERRER_WEIGHTS, n)
     landing = rng.integers(0, len(_LANDING), n)
     word = rng.integers(0, len(pools.words), total)
@@ -158,6 +169,10 @@ def _slice(
     user[:n_orders] = orders.customer[o]
     browse = np.flatnonzero(logged_in & ~kind_purchase)
     user[browse] = customers.pick_visitors(rng, start[browse])
+    pair, city, postal, ip = _where_from(rng, customers, user)
+    lat_jitter, lon_jitter = rng.uniform(-0.03, 0.03, n), rng.uniform(-0.03, 0.03, n)
+    ip_text = ipv4(ip)
+    zips = customers.places.zips
 
     user_id = np.array([None if u < 0 else customer_id(int(u)) for u in user], dtype=object)
     user_json = np.array(["null" if u is None else f'"{u}"' for u in user_id], dtype=object)
@@ -174,11 +189,11 @@ def _slice(
         c = V.CITIES[city[j]]
         browser = _PAIR_BROWSER[pair[j]]
         location = (
-            f'{{"city": "{c.city}", "state": "{c.state}", "postal_code": "{c.postal_prefix}{postal[j]:02d}", '
+            f'{{"city": {q(c.city)}, "state": "{c.state}", "postal_code": "{zips[postal[j]]}", '
             f'"country": "{V.COUNTRY}", "latitude": {c.latitude + lat_jitter[j]:.4f}, '
             f'"longitude": {c.longitude + lon_jitter[j]:.4f}}}'
         )
-        ip_s = f"{ip[j, 0]}.{ip[j, 1]}.{ip[j, 2]}.{ip[j, 3]}"
+        ip_s = ip_text[j]
         dur = int(duration[j])
         raw = (
             f'{{"session_id": "{sids[j]}", "user_id": {user_json[j]}, "start_time": "{start_iso[j]}", '

@@ -9,6 +9,9 @@ pytest fixture), then one call makes a consistent object graph::
     CustomerFactory()                   # just one customer row
     ReviewFactory(rating=2)             # reviewer who ordered (and received) the product first
     bronze_factories.seed(42)           # same seed, same rows; window end fixed at 2026-01-01
+
+An override the factories cannot honour raises :class:`ContractError` naming the validator rule;
+a database error while writing raises :class:`FactoryDatabaseError` (one short line).
 """
 
 from .base import (
@@ -16,6 +19,8 @@ from .base import (
     DEFAULT_END_DATE,
     DEFAULT_SEED,
     BronzeFactory,
+    ContractError,
+    FactoryDatabaseError,
     Parent,
     bind,
     current_session,
@@ -26,6 +31,7 @@ from .base import (
 )
 from .catalog import InventoryFactory, ProductFactory
 from .customers import CustomerFactory
+from .fixtures import PARENTS, register_all
 from .orders import OrderFactory
 from .reviews import ReviewFactory
 from .web import ClickstreamFactory, WebSessionFactory
@@ -34,9 +40,12 @@ __all__ = [
     "DEFAULT_DAYS",
     "DEFAULT_END_DATE",
     "DEFAULT_SEED",
+    "PARENTS",
     "BronzeFactory",
     "ClickstreamFactory",
+    "ContractError",
     "CustomerFactory",
+    "FactoryDatabaseError",
     "InventoryFactory",
     "OrderFactory",
     "Parent",
@@ -45,6 +54,7 @@ __all__ = [
     "WebSessionFactory",
     "bind",
     "current_session",
+    "register_all",
     "seed",
     "set_window",
     "settings",

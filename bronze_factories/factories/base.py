@@ -27,11 +27,15 @@ import factory.random
 from factory import enums
 from factory.alchemy import SQLAlchemyModelFactory
 from factory.declarations import BaseDeclaration, PostGenerationDeclaration
+from sqlalchemy import func, select
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..engine.params import Params
 from ..faker_provider import BronzeProvider
-from ..models import Base
+from ..models import Base, RawClickstream, RawInventory, RawOrder, RawReview, RawSession
 from ..vocabulary import SOURCE_SYSTEM
 from .registry import fetch, known, natural_key, registry, remember
 
@@ -44,7 +48,8 @@ DEFAULT_DAYS = 365
 #: Default seed of :func:`seed` and of the pytest plugin.
 DEFAULT_SEED = 42
 
-#: Factory ids start high so they never collide with ids of a bulk-generated dataset.
+#: Factory ids start high so they never collide with ids of a bulk-generated dataset; in a bound
+#: session they continue after the largest factory id already stored (see :class:`IdSequence`).
 CUSTOMER_BASE = 90_000_000
 PRODUCT_BASE = 90_000_000
 ORDER_BASE = 9_000_000_000
@@ -99,12 +104,14 @@ def seed(value: int = DEFAULT_SEED, *, end_date: dt.date | dt.datetime | None = 
     """Make the next factory calls reproducible: same seed (and window), same rows.
 
     Reseeds factory_boy's and Faker's shared random generator, restarts every factory sequence
-    (ids start again at their base) and, when given, moves the window. Restarted ids collide with
-    rows already in the database, so call it once per test (the ``bronze_session`` fixture does),
-    not between creates in one transaction.
+    and, when given, moves the window. A ``create()`` then continues after the largest factory id
+    already stored in the bound session's database (ids never collide with rows of an earlier run),
+    so the same seed against the same database state gives the same rows.
     """
+    global _generation
     set_window(end_date, days)
     factory.random.reseed_random(value)
+    _generation += 1  # bound sessions look up the largest stored ids again before the next create
     pending = [BronzeFactory]
     while pending:
         cls = pending.pop()
@@ -112,6 +119,115 @@ def seed(value: int = DEFAULT_SEED, *, end_date: dt.date | dt.datetime | None = 
         meta = cls._meta
         if not meta.abstract and meta.model is not None and meta.counter_reference is meta:
             cls.reset_sequence()
+
+
+# --- errors -------------------------------------------------------------------------------------
+class ContractError(ValueError):
+    """An override the factories cannot honour without breaking the bronze contract.
+
+    ``rule`` names the validator rule the row would break (e.g. ``order_after_registration``); the
+    message says which values clash and what to pass instead. Subclasses ``ValueError``, like the
+    factories' other refusals.
+    """
+
+    def __init__(self, rule: str, message: str) -> None:
+        super().__init__(f"{rule}: {message}")
+        self.rule = rule
+
+
+class FactoryDatabaseError(RuntimeError):
+    """The database refused rows the factories wrote: one short line, not the INSERT's parameters.
+
+    The driver's error is kept as ``orig`` (and the SQLAlchemy one as ``statement_error``). The
+    session must be rolled back before it is used again, as after any failed flush.
+    """
+
+    def __init__(self, message: str, orig: BaseException | None = None,
+                 statement_error: BaseException | None = None) -> None:
+        super().__init__(message)
+        self.orig = orig
+        self.statement_error = statement_error
+
+    @classmethod
+    def of(cls, exc: BaseException) -> FactoryDatabaseError:
+        orig = getattr(exc, "orig", None) or exc
+        lines = [line.strip() for line in str(orig).strip().splitlines() if line.strip()]
+        detail = next((line for line in lines[1:] if line.startswith("DETAIL")), None)
+        text = "; ".join(x for x in (lines[0] if lines else "", detail) if x)
+        if len(text) > 300:
+            text = text[:297] + "..."
+        return cls(f"the database refused the factories' rows: {type(orig).__name__}: {text}", orig,
+                   exc if exc is not orig else None)
+
+
+def flush(session: Session) -> None:
+    """``session.flush()``, with a database error cut down to :class:`FactoryDatabaseError`."""
+    try:
+        session.flush()
+    except DBAPIError as exc:
+        raise FactoryDatabaseError.of(exc) from None
+
+
+# --- ids -------------------------------------------------------------------------------------------
+_generation = 0  # bumped by seed(): stored ids are looked up again after it
+
+
+class IdSequence(factory.Sequence):
+    """A factory id: ``prefix`` + ``base + n`` on ``width`` digits (an integer when no prefix).
+
+    In ``create()`` the sequence continues after the largest factory id already stored in the
+    bound session's table (one ``SELECT max()`` per table and session, again after :func:`seed`),
+    so a script run twice against one database, or a test next to committed rows, never collides.
+    ``build()`` reads no database: it counts from ``base``.
+    """
+
+    def __init__(self, prefix: str | None, width: int, base: int) -> None:
+        super().__init__(self.format)
+        self.prefix, self.width, self.base = prefix, width, base
+
+    def format(self, n: int) -> Any:
+        if self.prefix is None:
+            return self.base + n
+        return f"{self.prefix}{self.base + n:0{self.width}d}"
+
+    def evaluate(self, instance: Any, step: Any, extra: dict[str, Any]) -> Any:
+        n = int(step.sequence)
+        model = step.builder.factory_meta.model
+        if is_create(step) and hasattr(model, "__mapper__"):
+            n += self.offset(current_session(), model)
+        return self.format(n)
+
+    def offset(self, session: Session, model: Any) -> int:
+        """How many factory ids of ``model`` the session's database (or this session) already holds."""
+        reg = registry(session)
+        if reg.generation != _generation:
+            reg.offsets.clear()
+            reg.generation = _generation
+        found = reg.offsets.get(model)
+        if found is None:
+            column = model.__mapper__.primary_key[0]
+            query = select(func.max(column)).where(column >= self.format(0))
+            if self.prefix is not None:
+                query = query.where(func.length(column) == len(self.format(0)))
+            with session.no_autoflush:
+                largest = session.scalar(query)
+            keys = [key for (m, key), _ in reg.objects.items() if m is model and self._ours(key)]
+            values = [self._number(v) for v in (largest, *keys) if v is not None]
+            found = reg.offsets[model] = max(values) - self.base + 1 if values else 0
+        return found
+
+    def _ours(self, key: Any) -> bool:
+        if self.prefix is None:
+            return isinstance(key, int) and key >= self.base
+        return isinstance(key, str) and len(key) == len(self.format(0)) and key >= self.format(0)
+
+    def _number(self, key: Any) -> int:
+        return int(key) if self.prefix is None else int(key[len(self.prefix):])
+
+    def next_ids(self, factory_class: Any, size: int) -> list[Any]:
+        """``size`` new ids for a bulk create (the sequence advanced as ``size`` creates would)."""
+        shift = self.offset(current_session(), factory_class._meta.model)
+        return [self.format(factory_class._meta.next_sequence() + shift) for _ in range(size)]
 
 
 # --- randomness and time helpers -----------------------------------------------------------
@@ -188,6 +304,38 @@ def current_session() -> Session:
     return session
 
 
+#: How long before a caller-given order or session time its customer must have registered: room
+#: for the session that leads to the order (its funnel is capped at an hour).
+ROOM = dt.timedelta(hours=2)
+
+
+def check_registered(customer: Any, at: dt.datetime | None, rule: str, what: str,
+                     room: dt.timedelta = ROOM) -> None:
+    """Refuse a given customer registered too late for a row at ``at`` (``None``: anywhere in the window).
+
+    ``room``: how long before ``at`` (or the window end) the row needs the customer registered.
+    """
+    registered = getattr(customer, "registration_date", None)
+    if registered is None:
+        return
+    latest = (at if at is not None else settings.end) - room
+    if registered > latest:
+        when = f"at {at}" if at is not None else f"before the window end {settings.end}"
+        raise ContractError(rule, f"customer {customer.customer_id} registered at {registered}, too late for {what} "
+                                  f"{when} (it needs the customer registered {room} earlier); pass a customer "
+                                  "registered earlier, or none (a new one registered in time is made)")
+
+
+def check_in_window(at: dt.datetime, rule: str, what: str, before: dt.timedelta = dt.timedelta(0),
+                    after: dt.timedelta = dt.timedelta(0)) -> None:
+    """Refuse a caller-given time outside the factories' window (``before``/``after``: room it needs)."""
+    low, high = settings.start + before, settings.end - after
+    if not low <= at < high:
+        raise ContractError(rule, f"{what} {at} is outside the factories' window: use a time in [{low}, {high}) "
+                                  "(bronze_factories.window(), with room for the rows around it) or move the window "
+                                  "with seed()")
+
+
 # --- declarations --------------------------------------------------------------------------------
 _MISSING = object()
 
@@ -232,10 +380,12 @@ class Parent(factory.SubFactory):
     true for a default parent to be made at all (e.g. guest sessions have none).
     """
 
-    def __init__(self, factory_class: Any, id_field: str, when: str | None = None, **defaults: Any) -> None:
+    def __init__(self, factory_class: Any, id_field: str, when: str | None = None, before: str | None = None,
+                 **defaults: Any) -> None:
         super().__init__(factory_class, **defaults)
         self.id_field = id_field
         self.when = when
+        self.before = before
 
     def evaluate(self, instance: Any, step: Any, extra: dict[str, Any]) -> Any:
         key = given(step, self.id_field)
@@ -244,7 +394,38 @@ class Parent(factory.SubFactory):
             return resolve(step, sub._meta.model, sub, key)
         if self.when is not None and not getattr(instance, self.when):
             return None
+        at = given(step, self.before) if self.before else _MISSING
+        if isinstance(at, dt.datetime) and "registration_date" not in extra:
+            # a new customer for a caller-given time: registered well before it (a day of room for
+            # the session that leads to it), never after the window's usual registrations
+            high = min(at - ROOM, settings.end - dt.timedelta(days=60))
+            extra = {**extra, "registration_date": between(min(high, settings.start - dt.timedelta(days=730)), high)}
         return super().evaluate(instance, step, extra)
+
+
+class JsonFaker(BaseDeclaration):
+    """A JSON attribute drawn by a ``bronze_*`` Faker formatter, open to nested overrides.
+
+    ``CustomerFactory(address__city="Boston")`` (or ``OrderFactory(customer__address__city=...)``)
+    sets one key of the drawn record; ``fill`` then makes the other keys agree with the given ones
+    (for an address: the state and postal code of that city). ``factory.Faker`` would pass the
+    keys to the formatter as arguments instead, which it does not take.
+    """
+
+    def __init__(self, formatter: str, fill: Any = None) -> None:
+        super().__init__()
+        self.formatter = formatter
+        self.fill = fill
+
+    def evaluate(self, instance: Any, step: Any, extra: dict[str, Any]) -> Any:
+        fake = factory.Faker._get_faker()
+        record = dict(getattr(fake, self.formatter)())
+        if extra:
+            given_keys = {k: v for k, v in extra.items() if not isinstance(v, BaseDeclaration)}
+            record.update(given_keys)
+            if self.fill is not None:
+                record = self.fill(fake, record, set(given_keys))
+        return record
 
 
 class Step(BaseDeclaration):
@@ -269,7 +450,64 @@ class Hook(PostGenerationDeclaration):
         self.function = function
 
     def call(self, instance: Any, step: Any, context: Any) -> Any:
+        if not isinstance(instance, Base):  # factory.build(dict, FACTORY_CLASS=...): a record, no graph
+            return None
         return self.function(instance, step, context.value)
+
+
+# --- whole graphs --------------------------------------------------------------------------------
+#: Per model: the parents a factory resolves (its declarations or parameters) -> the parent's
+#: collection the row belongs to (``None``: no collection). ``order.session`` and
+#: ``event.product`` are not mapped (the ids live in JSON): they are plain attributes of the
+#: objects the factories make.
+LINKS: dict[type, dict[str, str | None]] = {
+    RawOrder: {"customer": "orders", "session": None},
+    RawSession: {"customer": "sessions"},
+    RawClickstream: {"session": "events", "product": None},
+    RawReview: {"customer": "reviews", "product": "reviews"},
+    RawInventory: {"product": "movements"},
+}
+
+
+def link(child: Any, name: str, parent: Any, collection: str | None) -> None:
+    """Attach ``parent`` to ``child`` (and ``child`` to the parent's collection) without SQL or history.
+
+    The values are set the way a load sets them (no change events): ``build()`` graphs become
+    navigable (``order.customer.orders``, ``session.events``) without a database, and a create
+    writes nothing more than the id columns already say. A parent's collection is filled in only
+    when it is new like the child (a built child never enters a stored parent's collection) or
+    already loaded; otherwise it stays lazy, and the database has every row.
+    """
+    if name in sa_inspect(type(child)).relationships:
+        set_committed_value(child, name, parent)
+    else:
+        child.__dict__[name] = parent
+    if parent is None or collection is None:
+        return
+    child_new, parent_state = sa_inspect(child).transient, sa_inspect(parent)
+    if child_new and not parent_state.transient:
+        return
+    members = parent.__dict__.get(collection)
+    if members is None:
+        if parent_state.transient or parent_state.pending:
+            set_committed_value(parent, collection, [child])
+    elif not any(m is child for m in members):
+        members = [*members, child]
+        if collection == "events":
+            members.sort(key=lambda e: (e.event_timestamp, e.event_id))
+        set_committed_value(parent, collection, members)
+
+
+def _link_parents(instance: Any, step: Any, extracted: Any) -> None:
+    if not isinstance(instance, Base):  # e.g. factory.build(dict, FACTORY_CLASS=...)
+        return
+    attributes = step.attributes or {}  # pytest-factoryboy runs hooks without them: nothing to link
+    for name, collection in LINKS.get(type(instance), {}).items():
+        parent = attributes.get(name)
+        if isinstance(parent, Base):
+            link(instance, name, parent, collection)
+        elif parent is None and name not in sa_inspect(type(instance)).relationships:
+            instance.__dict__[name] = None  # e.g. event.product of a landing page view
 
 
 # --- the base factory ----------------------------------------------------------------------------
@@ -283,14 +521,19 @@ class BronzeFactory(SQLAlchemyModelFactory):
     source_system = SOURCE_SYSTEM
     raw_data = None
 
+    parents = Hook(_link_parents)
+
     @classmethod
     def _adjust_kwargs(cls, **kwargs: Any) -> dict[str, Any]:
         # raw_data is the complete record: every column plus the details that live only in JSON.
         if kwargs.get("raw_data") is None:
             model = cls._meta.model
-            record = {name: to_json(kwargs.get(name)) for name in columns_of(model) if name in kwargs}
+            # factory.build(dict, FACTORY_CLASS=...) has no mapper: the record is every field then
+            names = columns_of(model) if hasattr(model, "__mapper__") else [k for k in kwargs if k != "raw_extra"]
+            record = {name: to_json(kwargs.get(name)) for name in names if name in kwargs}
             record.update(to_json(kwargs.get("raw_extra") or {}))
             kwargs["raw_data"] = record
+        kwargs.pop("raw_extra", None)
         return kwargs
 
     @classmethod
@@ -305,7 +548,7 @@ class BronzeFactory(SQLAlchemyModelFactory):
         finally:
             reg.depth -= 1
         if reg.depth == 0 and reg.deferred == 0:
-            session.flush()
+            flush(session)
         return obj
 
     @classmethod
@@ -322,7 +565,7 @@ class BronzeFactory(SQLAlchemyModelFactory):
             session = current_session()
             reg = registry(session)
             if reg.depth == 0 and reg.deferred == 0:
-                session.flush()
+                flush(session)
 
     @classmethod
     def create_batch(cls, size: int, **kwargs: Any) -> list[Any]:
@@ -335,5 +578,5 @@ class BronzeFactory(SQLAlchemyModelFactory):
         finally:
             reg.deferred -= 1
         if reg.deferred == 0:
-            session.flush()
+            flush(session)
         return objs

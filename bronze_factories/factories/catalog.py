@@ -19,10 +19,15 @@ from .base import (
     INVENTORY_BASE,
     PRODUCT_BASE,
     BronzeFactory,
+    ContractError,
     Hook,
+    IdSequence,
     Parent,
+    Step,
     between,
+    check_in_window,
     current_session,
+    given,
     is_create,
     refresh_raw,
     rng,
@@ -64,7 +69,7 @@ class ProductFactory(BronzeFactory):
                               subcategory=factory.SelfAttribute("..subcategory"))
         stocked = True
 
-    product_id = factory.Sequence(lambda n: f"PROD{PRODUCT_BASE + n:08d}")
+    product_id = IdSequence("PROD", 8, PRODUCT_BASE)
     category = factory.Faker("bronze_category")
     subcategory = factory.Faker("bronze_subcategory", category=factory.SelfAttribute("..category"))
     brand = factory.LazyAttribute(lambda o: o.drawn["brand"])
@@ -118,7 +123,8 @@ def _book(movement: RawInventory) -> None:
     stock = stock_of(movement.product_id, movement.warehouse_id, sql=True)
     if is_opening(movement):
         if stock.opening is not None and stock.opening is not movement:
-            raise ValueError(
+            raise ContractError(
+                "inventory_initial_in",
                 f"{movement.product_id} already has its opening stock in {movement.warehouse_id}; "
                 "use InventoryFactory(product=..., warehouse_id=...) to add stock later"
             )
@@ -153,6 +159,14 @@ def _later(o: Any) -> dt.datetime:
     return between(settings.start + dt.timedelta(hours=1), settings.end - dt.timedelta(minutes=1))
 
 
+def _check_movement(o: Any, step: Any) -> bool:
+    """Refuse a given movement_date outside the window (an opening is at its start, by definition)."""
+    at = given(step, "movement_date")
+    if isinstance(at, dt.datetime) and at != settings.start:
+        check_in_window(at, "inventory_in_window", "movement_date")
+    return True
+
+
 class InventoryFactory(BronzeFactory):
     """One stock movement; by default a restock: an ``IN`` from a purchase order inside the window.
 
@@ -164,7 +178,7 @@ class InventoryFactory(BronzeFactory):
 
     class Meta:
         model = RawInventory
-        exclude = ("product",)
+        exclude = ("contract", "product")
 
     class Params:
         reason = "restock"
@@ -183,7 +197,8 @@ class InventoryFactory(BronzeFactory):
         )
         raw_extra = factory.LazyAttribute(lambda o: {"reason": o.reason})
 
-    inventory_id = factory.Sequence(lambda n: INVENTORY_BASE + n)
+    contract = Step(_check_movement)
+    inventory_id = IdSequence(None, 0, INVENTORY_BASE)
     product = Parent(ProductFactory, "product_id")
     product_id = factory.SelfAttribute("product.product_id")
     warehouse_id = factory.LazyFunction(lambda: v.warehouse_id(rng().randrange(settings.warehouses)))

@@ -23,11 +23,15 @@ from .base import (
     _MISSING,
     ORDER_BASE,
     BronzeFactory,
+    ContractError,
     Hook,
+    IdSequence,
     Parent,
     Step,
     between,
     bound_session,
+    check_in_window,
+    check_registered,
     current_session,
     given,
     is_create,
@@ -58,6 +62,44 @@ def _session_given(step: Any) -> bool:
     return given(step, "session") is not _MISSING or given(step, "session_id") is not _MISSING
 
 
+#: The oldest an open or shipped order may be at the window end (rule ``order_status_age``).
+MAX_AGE = {"pending": dt.timedelta(days=2), "processing": dt.timedelta(days=2), "shipped": dt.timedelta(days=17)}
+
+
+def _check_overrides(o: Any, step: Any) -> bool:
+    """Refuse overrides that would break the contract, before anything is made (the first declaration).
+
+    A refused call raises :class:`ContractError` naming the rule and leaves no rows behind; what the
+    factory still controls adapts instead (a new customer registered before a given ``order_date``).
+    """
+    at = given(step, "order_date")
+    status = o.status
+    if status not in AGE:
+        raise ContractError("order_status_age",
+                            f"unknown order status {status!r}; use one of: {', '.join(v.ORDER_STATUSES)}")
+    if isinstance(at, dt.datetime):
+        check_in_window(at, "orders_in_window", "order_date", before=dt.timedelta(hours=1), after=dt.timedelta(minutes=1))
+        limit = MAX_AGE.get(status)
+        if limit is not None and settings.end - at > limit:
+            raise ContractError("order_status_age", f"a {status} order is at most {limit.days} days old at the "
+                                                    f"window end {settings.end}; order_date {at} is older")
+    at = at if isinstance(at, dt.datetime) else None
+    if _session_given(step):
+        web_session = o.session
+        if at is not None:
+            events = events_of(web_session, step)
+            last = max([e.event_timestamp for e in events] or [web_session.start_time])
+            if at <= last + dt.timedelta(minutes=1):
+                raise ContractError("session_funnel_order",
+                                    f"order_date {at} is not after the last event of session "
+                                    f"{web_session.session_id} ({last}) with a minute for the funnel")
+    elif given(step, "customer") is not _MISSING or given(step, "customer_id") is not _MISSING:
+        # room for the session before the order (its funnel is at most an hour) and a minute more
+        check_registered(o.customer, at, "order_after_registration", "an order",
+                         room=dt.timedelta(hours=1, minutes=2))
+    return True
+
+
 class OrderCustomer(Parent):
     """The order's customer: the one given, else the owner of the given session, else a new one."""
 
@@ -65,7 +107,8 @@ class OrderCustomer(Parent):
         if given(step, "customer_id") is _MISSING and _session_given(step):
             web_session = instance.session
             if web_session.user_id is None:
-                raise ValueError(
+                raise ContractError(
+                    "order_session_same_customer",
                     f"session {web_session.session_id} is a guest session: an order is placed in a logged-in "
                     "session of its customer; pass a session of the customer, or no session"
                 )
@@ -98,7 +141,7 @@ def _lines(o: Any, step: Any) -> list[dict[str, Any]]:
             "unit_price": price, "discount_amount": discount, "total_amount": gross - discount,
         })
     if not lines:
-        raise ValueError("an order needs at least one product")
+        raise ContractError("order_items_well_formed", "an order needs at least one product")
     return lines
 
 
@@ -106,17 +149,17 @@ def _order_date(o: Any, step: Any) -> dt.datetime:
     if _session_given(step):
         web_session = o.session
         if web_session.user_id != o.customer.customer_id:
-            raise ValueError(
+            raise ContractError(
+                "order_session_same_customer",
                 f"session {web_session.session_id} belongs to {web_session.user_id}, not to the order's customer "
                 f"{o.customer.customer_id}"
             )
         events = events_of(web_session, step)
         if any(e.event_type == "purchase" for e in events):
-            raise ValueError(f"session {web_session.session_id} already holds a purchase; use another session")
+            raise ContractError("order_purchase_event",
+                                f"session {web_session.session_id} already holds a purchase; use another session")
         last = max([e.event_timestamp for e in events] or [web_session.start_time])
         return last + seconds(o.funnel_seconds)
-    if o.status not in AGE:
-        raise ValueError(f"unknown order status {o.status!r}; use one of: {', '.join(v.ORDER_STATUSES)}")
     registered = o.customer.registration_date or settings.start
     low = max(settings.start, registered) + seconds(o.funnel_seconds) + dt.timedelta(minutes=1)
     youngest, oldest = AGE[o.status]
@@ -243,7 +286,7 @@ class OrderFactory(BronzeFactory):
 
     class Meta:
         model = RawOrder
-        exclude = ("customer", "session")
+        exclude = ("contract", "customer", "session")
 
     class Params:
         pending = factory.Trait(status="pending")
@@ -262,7 +305,9 @@ class OrderFactory(BronzeFactory):
         warehouse_id = factory.LazyFunction(lambda: v.warehouse_id(rng().randrange(settings.warehouses)))
         session_id = factory.LazyAttribute(lambda o: o.session.session_id)
         lines = Step(_lines)
-        funnel_seconds = factory.LazyAttribute(lambda o: sum(rng().randint(10, 90) for _ in range(2 * len(o.lines) + 2)))
+        funnel_seconds = factory.LazyAttribute(
+            lambda o: min(3600, sum(rng().randint(10, 90) for _ in range(2 * len(o.lines) + 2)))
+        )
         subtotal = factory.LazyAttribute(lambda o: sum((line["total_amount"] for line in o.lines), Decimal("0.00")))
         tax_amount = factory.LazyAttribute(lambda o: cents(o.subtotal * Decimal(str(v.TAX_RATE))))
         shipping_cost = factory.LazyAttribute(
@@ -271,8 +316,9 @@ class OrderFactory(BronzeFactory):
         timeline = factory.LazyAttribute(_timeline)
         raw_extra = factory.LazyAttribute(_details)
 
-    order_id = factory.Sequence(lambda n: f"ORD{ORDER_BASE + n:010d}")
-    customer = OrderCustomer(CustomerFactory, "customer_id")
+    contract = Step(_check_overrides)
+    order_id = IdSequence("ORD", 10, ORDER_BASE)
+    customer = OrderCustomer(CustomerFactory, "customer_id", before="order_date")
     customer_id = factory.SelfAttribute("customer.customer_id")
     status = "delivered"
     order_date = Step(_order_date)

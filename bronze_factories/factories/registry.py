@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from sqlalchemy import JSON, Connection, Table, event, insert, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import instance_dict
 
@@ -40,6 +41,8 @@ class Registry:
     orders: dict[str, list[RawOrder]] = field(default_factory=dict)
     stock: dict[tuple[str, str], Stock] = field(default_factory=dict)
     reviews: set[tuple[str, str]] = field(default_factory=set)
+    offsets: dict[type, int] = field(default_factory=dict)  # factory ids already stored, per model
+    generation: int = -1  # the seed() generation the offsets belong to
     deferred: int = 0  # > 0 inside create_batch: no flush until the batch ends
     depth: int = 0  # > 0 while a top-level create() runs
 
@@ -49,6 +52,7 @@ class Registry:
         self.orders.clear()
         self.stock.clear()
         self.reviews.clear()
+        self.offsets.clear()
 
 
 _KEY = "bronze_factories"
@@ -111,11 +115,16 @@ def write_rows(session: Session, model: type[T], rows: list[dict[str, Any]]) -> 
     values are set the way a query sets a loaded row's (straight into the instance dict, no change
     events): a fifth of the cost of the constructor, which records history only to discard it.
     """
+    from .base import FactoryDatabaseError
+
     connection = session.connection()
-    if rows and connection.dialect.driver == "psycopg2":
-        copy_rows(connection, model.__table__, rows)
-    elif rows:
-        connection.execute(insert(model.__table__), rows)
+    try:
+        if rows and connection.dialect.driver == "psycopg2":
+            copy_rows(connection, model.__table__, rows)
+        elif rows:
+            connection.execute(insert(model.__table__), rows)
+    except (DBAPIError, connection.dialect.loaded_dbapi.Error) as exc:
+        raise FactoryDatabaseError.of(exc) from None
     objs = []
     for row in rows:
         obj = model()

@@ -13,11 +13,15 @@ from ..models import RawCustomer, RawOrder, RawProduct, RawReview
 from .base import (
     _MISSING,
     REVIEW_BASE,
+    ROOM,
     BronzeFactory,
+    ContractError,
+    IdSequence,
     Parent,
     Step,
     between,
     bound_session,
+    check_in_window,
     current_session,
     given,
     is_create,
@@ -79,10 +83,33 @@ def _order(o: Any, step: Any) -> RawOrder:
         if found is None:
             raise LookupError(f"no order {key!r}: create it first, e.g. OrderFactory(order_id={key!r})")
         return found
+    at = given(step, "review_date")
+    at = at if isinstance(at, dt.datetime) else None
     existing = purchases(o.customer.customer_id, o.product.product_id, step)
     if existing:
+        if at is not None and at < existing[0].order_date + dt.timedelta(hours=1):
+            raise ContractError("review_after_order", f"review_date {at} is before {o.customer.customer_id}'s first "
+                                                      f"order of {o.product.product_id} ({existing[0].order_date})")
         return existing[0]
-    return step.recurse(OrderFactory, {"customer": o.customer, "products": [o.product], "status": "delivered"})
+    overrides: dict[str, Any] = {"customer": o.customer, "products": [o.product], "status": "delivered"}
+    if at is not None:
+        # the order the review needs, placed early enough to be delivered before it (or at least before it)
+        registered = o.customer.registration_date or settings.start
+        low = max(settings.start, registered) + ROOM
+        high = at - dt.timedelta(days=8) if at - dt.timedelta(days=8) >= low else at - dt.timedelta(hours=1)
+        if high < low:
+            raise ContractError("review_after_order", f"review_date {at} leaves no room for the order it needs after "
+                                                      f"{low} (the window start or the customer's registration)")
+        overrides["order_date"] = between(low, high)
+    return step.recurse(OrderFactory, overrides)
+
+
+def _check_review(o: Any, step: Any) -> bool:
+    """Refuse a given review_date outside the window (before anything is made)."""
+    at = given(step, "review_date")
+    if isinstance(at, dt.datetime):
+        check_in_window(at, "reviews_in_window", "review_date")
+    return True
 
 
 def _deliveries(o: Any, step: Any) -> tuple[dt.datetime, list[dt.datetime]]:
@@ -121,13 +148,14 @@ class ReviewFactory(BronzeFactory):
 
     class Meta:
         model = RawReview
-        exclude = ("customer", "product", "order")
+        exclude = ("contract", "customer", "product", "order")
 
     class Params:
         verified = True
         order_id = None
 
-    review_id = factory.Sequence(lambda n: f"REV{REVIEW_BASE + n:010d}")
+    contract = Step(_check_review)
+    review_id = IdSequence("REV", 10, REVIEW_BASE)
     customer = ReviewParent(CustomerFactory, "customer_id")
     customer_id = factory.SelfAttribute("customer.customer_id")
     product = ReviewParent(ProductFactory, "product_id")
@@ -152,7 +180,9 @@ class ReviewFactory(BronzeFactory):
                     select(RawReview.review_id).where(RawReview.customer_id == key[0], RawReview.product_id == key[1])
                 ) is not None
         if duplicate:
-            raise ValueError(f"{key[0]} already reviewed {key[1]}: the contract allows one review per (customer, product)")
+            raise ContractError("review_unique_per_customer_product",
+                                f"{key[0]} already reviewed {key[1]}: the contract allows one review per "
+                                "(customer, product)")
         return super()._save(model_class, session, args, kwargs)
 
 

@@ -9,22 +9,31 @@ and searches, then carts, then checkout, then purchase). A ``purchase`` only eve
 from __future__ import annotations
 
 import datetime as dt
+import random
 from typing import Any
 
 import factory
 from sqlalchemy import select
 
 from .. import vocabulary as v
+from ..faker_provider import cities, city_of, ip_address, location
 from ..models import RawClickstream, RawProduct, RawSession
+from ..vocabulary import web as vw
 from .base import (
+    _MISSING,
     EVENT_BASE,
     SESSION_BASE,
     BronzeFactory,
+    ContractError,
     Hook,
+    IdSequence,
     Parent,
     Step,
     between,
     bound_session,
+    check_in_window,
+    check_registered,
+    given,
     is_create,
     refresh_raw,
     resolve,
@@ -43,9 +52,9 @@ def stage(event_type: str) -> int:
 
 
 def events_of(web_session: RawSession, step: Any) -> list[RawClickstream]:
-    """The session's events known so far: created by the factories, plus (create only) those in the database."""
+    """The session's events known so far: attached to it, made by the factories, plus (create only) the database's."""
     session = bound_session()
-    found: dict[int, RawClickstream] = {}
+    found: dict[int, RawClickstream] = {e.event_id: e for e in web_session.__dict__.get("events") or ()}
     if session is not None:
         for e in registry(session).events.get(web_session.session_id, []):
             found[e.event_id] = e
@@ -94,6 +103,44 @@ def _session_events(web_session: RawSession, step: Any, extracted: Any) -> None:
         })
 
 
+def _habits(customer: Any) -> random.Random:
+    """A generator seeded by the customer's id: their devices and home addresses are the same in
+    every session, whichever test or order makes it."""
+    return random.Random(f"habits:{customer.customer_id}")
+
+
+def _device(o: Any) -> dict[str, Any]:
+    """A guest's device, or one of the one or two a customer keeps."""
+    if o.customer is None:
+        return _draw_device(rng())
+    habits = _habits(o.customer)
+    kept = [_draw_device(habits)]
+    if habits.random() < vw.SECOND_DEVICE_SHARE:
+        kept.append(_draw_device(habits))
+    return dict(rng().choice(kept))
+
+
+def _draw_device(r: random.Random) -> dict[str, Any]:
+    device = r.choices(v.DEVICES, weights=[d.weight for d in v.DEVICES])[0]
+    return {"device_type": device.device_type, "browser": r.choices(device.browsers, device.browser_weights)[0],
+            "operating_system": device.operating_system, "is_mobile": device.is_mobile}
+
+
+def _where(o: Any) -> tuple[dict[str, Any], str]:
+    """Location and IP address: a customer at home most of the time (their ZIP code, one of their
+    two home addresses), else travelling; a guest anywhere; the address always of the city's blocks."""
+    r = rng()
+    home = city_of(o.customer.address) if o.customer is not None else None
+    if home is not None and r.random() < v.HOME_CITY_SHARE:
+        habits = _habits(o.customer)
+        ips = [ip_address(habits, home) for _ in range(vw.HOME_IPS)]
+        return location(r, home, o.customer.address.get("postal_code")), r.choice(ips)
+    city = cities(r)[0]
+    if o.customer is not None:  # the same address whenever this customer is in this city
+        return location(r, city), ip_address(random.Random(f"travel:{o.customer.customer_id}:{city}"), city)
+    return location(r, city), ip_address(r, city)
+
+
 def web_session_products(step: Any) -> list[Any] | None:
     return step.attributes.get("products") if step.attributes else None
 
@@ -102,6 +149,19 @@ def web_session_views(step: Any, products: list[Any]) -> int:
     if step.attributes and "page_views" in step.attributes:
         return int(step.attributes["page_views"])
     return rng().randint(1, 4)
+
+
+def _check_session(o: Any, step: Any) -> bool:
+    """Refuse a given start_time outside the window or before the given customer registered."""
+    at = given(step, "start_time")
+    at = at if isinstance(at, dt.datetime) else None
+    if at is not None:
+        check_in_window(at, "sessions_in_window", "start_time")
+    if given(step, "customer") is not _MISSING or given(step, "user_id") is not _MISSING:
+        # a given start only needs the customer registered by then; a drawn one needs room in the window
+        check_registered(o.customer, at, "session_user_registered", "a session",
+                         room=dt.timedelta(0) if at is not None else dt.timedelta(hours=1))
+    return True
 
 
 class WebSessionFactory(BronzeFactory):
@@ -114,20 +174,22 @@ class WebSessionFactory(BronzeFactory):
 
     class Meta:
         model = RawSession
-        exclude = ("customer",)
+        exclude = ("contract", "customer")
 
     class Params:
         logged_in = False
         guest = factory.Trait(logged_in=False)
         page_views = factory.LazyFunction(lambda: rng().randint(1, 4))
         products = None
-        device = factory.Faker("bronze_device")
+        device = factory.LazyAttribute(_device)
+        where = factory.LazyAttribute(_where)
         gaps = factory.LazyAttribute(
             lambda o: [rng().randint(15, 180) for _ in range(o.page_views + len(o.products or []))]
         )
 
-    session_id = factory.Sequence(lambda n: f"SESS{SESSION_BASE + n:012d}")
-    customer = Parent(CustomerFactory, "user_id", when="logged_in")
+    contract = Step(_check_session)
+    session_id = IdSequence("SESS", 12, SESSION_BASE)
+    customer = Parent(CustomerFactory, "user_id", when="logged_in", before="start_time")
     user_id = factory.LazyAttribute(lambda o: o.customer.customer_id if o.customer is not None else None)
     start_time = factory.LazyAttribute(_start)
     end_time = factory.LazyAttribute(lambda o: o.start_time + seconds(sum(o.gaps)))
@@ -136,18 +198,53 @@ class WebSessionFactory(BronzeFactory):
     browser = factory.LazyAttribute(lambda o: o.device["browser"])
     operating_system = factory.LazyAttribute(lambda o: o.device["operating_system"])
     is_mobile = factory.LazyAttribute(lambda o: o.device_type != "desktop")
-    location = factory.Faker("bronze_location")
-    ip_address = factory.Faker("ipv4_public")
+    location = factory.LazyAttribute(lambda o: o.where[0])
+    ip_address = factory.LazyAttribute(lambda o: o.where[1])
 
     events = Hook(_session_events)
 
 
 # --- events --------------------------------------------------------------------------------------
+class EventSession(Parent):
+    """The event's session: the one given, else a new guest session that starts before a given time."""
+
+    def evaluate(self, instance: Any, step: Any, extra: dict[str, Any]) -> Any:
+        at = given(step, "event_timestamp")
+        if isinstance(at, dt.datetime) and given(step, self.id_field) is _MISSING:
+            check_in_window(at, "events_in_window", "event_timestamp")
+            extra = {"start_time": at - seconds(rng().randint(30, 600)), "page_views": 0, **extra}
+        return super().evaluate(instance, step, extra)
+
+
+def _check_event(o: Any, step: Any) -> bool:
+    """Refuse a given event_timestamp that the session's story cannot hold (see the module docstring)."""
+    at = given(step, "event_timestamp")
+    if not isinstance(at, dt.datetime):
+        return True
+    check_in_window(at, "events_in_window", "event_timestamp")
+    web_session = o.session
+    if at < web_session.start_time:
+        raise ContractError("session_events_within_session",
+                            f"event_timestamp {at} is before session {web_session.session_id} starts "
+                            f"({web_session.start_time})")
+    k = stage(o.event_type)
+    for e in events_of(web_session, step):
+        if (stage(e.event_type) > k and e.event_timestamp <= at) or (stage(e.event_type) < k and e.event_timestamp > at):
+            raise ContractError("session_funnel_order",
+                                f"a {o.event_type} at {at} would put session {web_session.session_id}'s funnel out of "
+                                f"order (its {e.event_type} is at {e.event_timestamp})")
+    if o.event_type != "page_view" and at == web_session.start_time:
+        raise ContractError("session_first_event_page_view",
+                            f"a {o.event_type} at the session start {at}: a session opens with a page_view")
+    return True
+
+
 def _place(o: Any, step: Any) -> dt.datetime:
     """A time for a new event that keeps the session's story valid (see the module docstring)."""
     web_session = o.session
     if o.event_type == "purchase" and o.order_id is None:
-        raise ValueError("a purchase event belongs to an order: use OrderFactory(session=...) instead")
+        raise ContractError("purchase_event_has_order",
+                            "a purchase event belongs to an order: use OrderFactory(session=...) instead")
     events = events_of(web_session, step)
     if not events:
         return web_session.start_time
@@ -212,7 +309,7 @@ class ClickstreamFactory(BronzeFactory):
 
     class Meta:
         model = RawClickstream
-        exclude = ("session",)
+        exclude = ("contract", "session")
 
     class Params:
         landing = False
@@ -224,8 +321,9 @@ class ClickstreamFactory(BronzeFactory):
         search_term = factory.Faker("word")
         raw_extra = factory.LazyAttribute(_details)
 
-    event_id = factory.Sequence(lambda n: EVENT_BASE + n)
-    session = Parent(WebSessionFactory, "session_id")
+    event_id = IdSequence(None, 0, EVENT_BASE)
+    session = EventSession(WebSessionFactory, "session_id")
+    contract = Step(_check_event)
     session_id = factory.SelfAttribute("session.session_id")
     user_id = factory.SelfAttribute("session.user_id")
     event_type = "page_view"

@@ -40,12 +40,20 @@ def _column(values: tuple, kind: str) -> Sequence[str]:
         return [NULL if v is None else ("t" if v else "f") for v in values]
     if kind == "int":
         return [NULL if v is None else str(v) for v in values] if has_null else list(map(str, values))
-    if has_null:
-        values = tuple(NULL if v is None else v for v in values)
-    joined = "\x00".join(values)
+    # Escaping, when a column needs it (JSON with escaped quotes, texts with line breaks), is done
+    # on the whole column joined by NUL (which COPY text cannot hold, so it is never data) and split
+    # back: four C-level passes instead of four method calls per value.
+    nulls = [i for i, v in enumerate(values) if v is None] if has_null else []
+    joined = "\x00".join("" if v is None else v for v in values) if has_null else "\x00".join(values)
     if any(s in joined for s in _SPECIAL):
-        return [v if v is NULL else _escape(v) for v in values]
-    return values
+        out = _escape(joined).split("\x00")
+    elif has_null:
+        out = list(values)
+    else:
+        return values
+    for i in nulls:
+        out[i] = NULL
+    return out
 
 
 def copy_text(rows: Sequence[Sequence[object]], kinds: Sequence[str]) -> str:

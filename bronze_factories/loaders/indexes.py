@@ -5,13 +5,20 @@ load into empty tables drops them first and rebuilds each from its own ``pg_inde
 at the end (sorted builds are much cheaper). The definitions are also written into the ledger
 table's comment, so that a run killed before the rebuild leaves the duty to the next run, which
 finds the marker, takes over and rebuilds. A session advisory lock held for the whole run tells
-a live owner of that duty from a dead one, so shards running side by side rebuild once.
+a live owner of that duty from a dead one, so shards running side by side rebuild once; a run
+that finds the duty owned by another waits for it at its end (and takes it over if that run
+dies), so no run ends successfully while the indexes are missing.
+
+Only non-unique indexes are dropped: a UNIQUE index is a rule the table's owner made (a rebuild
+would fail on rows that broke it, for good), so the load must meet it as it goes.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import threading
+from collections.abc import Callable
 
 import psycopg2
 from sqlalchemy.engine import URL
@@ -20,8 +27,24 @@ from ..models import LoadLedger
 from .postgres import connect
 
 MARKER = "\n-- bronze-populate: secondary indexes dropped for a bulk load, to be rebuilt: "
-#: Below this many estimated rows, dropping and rebuilding costs more than it saves.
+#: Below this many estimated rows, dropping and rebuilding costs more than it saves
+#: (``BRONZE_INDEX_DROP_MIN_ROWS`` overrides it: a server with slow or fast disks, and the tests).
 MIN_ROWS = 200_000
+
+
+def min_rows() -> int:
+    value = os.environ.get("BRONZE_INDEX_DROP_MIN_ROWS", "").strip()
+    return int(value) if value.isdigit() else MIN_ROWS
+
+
+def idempotent(definition: str) -> str:
+    """``pg_indexes.indexdef`` as a statement that can be re-run: ``IF NOT EXISTS`` (plain or UNIQUE),
+    and without ``ONLY`` (re-run that way on a partitioned table, it would skip the partitions)."""
+    definition = definition.replace(" ON ONLY ", " ON ", 1)
+    for head in ("CREATE UNIQUE INDEX ", "CREATE INDEX "):
+        if definition.startswith(head) and not definition.startswith(head + "IF NOT EXISTS "):
+            return head + "IF NOT EXISTS " + definition[len(head):]
+    return definition
 
 
 def _q(name: str) -> str:
@@ -63,14 +86,15 @@ class IndexGuard:
             if self._try_lock():  # the run that dropped them is gone: its duty is ours
                 self.duty = json.loads(comment.split(MARKER, 1)[1])
             return
-        if not fresh or estimated_rows < MIN_ROWS or not self._try_lock():
+        if not fresh or estimated_rows < min_rows() or not self._try_lock():
             return
         with self.conn.cursor() as cur:
             cur.execute(
                 "SELECT i.indexname, i.indexdef FROM pg_indexes i "
                 "JOIN pg_namespace n ON n.nspname = i.schemaname "
                 "JOIN pg_class c ON c.relname = i.indexname AND c.relnamespace = n.oid "
-                "WHERE i.schemaname = %s AND i.tablename = ANY(%s) "
+                "JOIN pg_index x ON x.indexrelid = c.oid "
+                "WHERE i.schemaname = %s AND i.tablename = ANY(%s) AND NOT x.indisunique "
                 "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = c.oid) ORDER BY 1",
                 (self.schema, self.tables))
             found = cur.fetchall()
@@ -85,7 +109,7 @@ class IndexGuard:
         self.duty = defs
         self.dropped = len(defs)
 
-    def rebuild(self, streams: int = 2) -> int:
+    def rebuild(self, streams: int = 2, on_done: Callable[[int, int], None] | None = None) -> int:
         """Re-run the captured definitions over ``streams`` connections, then clear the marker; returns how many.
 
         Builds of different indexes run side by side (the server sorts one while it reads
@@ -95,6 +119,7 @@ class IndexGuard:
         if not self.duty:
             return 0
         pending = sorted(self.duty, key=self._size, reverse=True)
+        total, built = len(pending), [0]
         connections = [self.conn] + [self._connect() for _ in range(max(0, min(streams, len(pending)) - 1))]
         lock = threading.Lock()
         errors: list[BaseException] = []
@@ -108,11 +133,14 @@ class IndexGuard:
                             return
                         definition = pending.pop(0)
                     try:
-                        # An index on a partitioned table reads "ON ONLY": re-run that way, it would skip the partitions.
-                        cur.execute(definition.replace(" ON ONLY ", " ON ", 1)
-                                    .replace("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1))
+                        cur.execute(idempotent(definition))
                     except BaseException as exc:
                         errors.append(exc)
+                        continue
+                    if on_done is not None:  # progress: n of m (the rebuild is a quarter of a large run)
+                        with lock:
+                            built[0] += 1
+                            on_done(built[0], total)
 
         threads = [threading.Thread(target=work, args=(c,)) for c in connections]
         for t in threads:
@@ -128,6 +156,18 @@ class IndexGuard:
             cur.execute(f"COMMENT ON TABLE {self.ledger} IS %s", (comment or None,))
         done, self.duty = len(self.duty), []
         return done
+
+    def others_duty(self) -> bool:
+        """Whether indexes are missing and the duty to rebuild them is another run's."""
+        return not self.duty and MARKER in self._comment()
+
+    def wait_for_duty(self) -> None:
+        """Wait until the run owning the rebuild ends; if it ended without rebuilding, the duty is ours."""
+        with self.conn.cursor() as cur:
+            cur.execute("SELECT pg_advisory_lock(hashtext(%s))", (self.lock_key,))
+        comment = self._comment()
+        if MARKER in comment:
+            self.duty = json.loads(comment.split(MARKER, 1)[1])
 
     def _size(self, definition: str) -> int:
         """Bytes of the table (and its partitions) the index covers, to start with the longest builds."""

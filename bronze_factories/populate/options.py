@@ -21,9 +21,39 @@ from sqlalchemy.engine import URL
 
 from ..config import ConfigError, database_url, schema_name
 from ..engine import Params, ParamsError
+from ..vocabulary.store import SOURCE_SYSTEM
 
 FORMATS = ("parquet", "csv", "jsonl")
 DEFAULT_BATCH_SIZE = 50_000
+
+#: The old generator's environment variables, accepted as aliases of the ``BRONZE_*`` ones (which win).
+OLD_ENV = {"customers": "NUM_CUSTOMERS", "products": "NUM_PRODUCTS", "orders": "NUM_ORDERS", "days": "DAYS_OF_DATA"}
+
+# The default store (10,000 customers, 365 days, 50,000 orders, 1,000 sessions a day) as rates, so
+# that a window or a store of another size gets volumes in the same proportions: 5 orders per
+# customer a year, 0.1 sessions per customer a day, and 50,000 / 365,000 sessions ending in an order.
+_ORDERS_PER_CUSTOMER_DAY = (50_000, 10_000 * 365)
+_SESSIONS_PER_CUSTOMER = (1_000, 10_000)
+_ORDERS_PER_SESSION = (50_000, 365 * 1_000)
+
+
+def derived_orders(customers: int, days: int, sessions_per_day: int | None = None) -> int:
+    """Orders at the default store's rate per customer and day; below the sessions' conversion."""
+    num, den = _ORDERS_PER_CUSTOMER_DAY
+    orders = (customers * days * num + den // 2) // den
+    if sessions_per_day is not None:
+        num, den = _ORDERS_PER_SESSION
+        orders = min(orders, sessions_per_day * days * num // den)
+    return max(1, orders)
+
+
+def derived_sessions_per_day(customers: int, days: int, orders: int) -> int:
+    """Sessions at the default store's rate per customer, and enough to convert ``orders`` at its rate."""
+    num, den = _SESSIONS_PER_CUSTOMER
+    by_customers = (customers * num + den // 2) // den
+    num, den = _ORDERS_PER_SESSION
+    by_orders = -(-orders * den // (days * num))
+    return max(1, by_customers, by_orders)
 
 
 class UsageError(ValueError):
@@ -48,10 +78,30 @@ class Options:
     debug: bool
     end_date_given: bool
     summary_json: Path | None = None
+    #: Lines for stderr about how the invocation was read (old variable names used).
+    notices: tuple[str, ...] = ()
+    #: How the target was chosen when nothing named it (empty when a flag or variable did).
+    target_note: str = ""
+    #: ``None`` (local processes), ``"local"`` (a Dask ``LocalCluster``) or a scheduler address.
+    dask: str | None = None
+    #: With Dask and PostgreSQL: COPY streams open into the server at once, over the whole cluster.
+    copy_streams: int = 8
+    #: ``--output-dir`` given as a URL (``s3://bucket/prefix``): partitioned files, written by the workers.
+    output_url: str | None = None
+
+    @property
+    def partitioned(self) -> bool:
+        """One file per table and work unit (a URL, or any directory on Dask): see ``loaders.partitioned``."""
+        return self.output_url is not None or (self.output_dir is not None and self.dask is not None)
+
+    @property
+    def output_location(self) -> str | None:
+        return self.output_url if self.output_url is not None else (
+            str(self.output_dir) if self.output_dir is not None else None)
 
     @property
     def target_kind(self) -> str:
-        if self.output_dir is not None:
+        if self.output_dir is not None or self.output_url is not None:
             return "files"
         assert self.url is not None
         return self.url.get_backend_name()
@@ -71,19 +121,25 @@ def build_parser() -> argparse.ArgumentParser:
         "simulated store. Every option also reads BRONZE_<OPTION> from the environment (flags win).",
     )
     size = p.add_argument_group("dataset (its identity: same values, same rows)")
-    size.add_argument("--customers", metavar="N", help="customers (default 10000; BRONZE_CUSTOMERS)")
-    size.add_argument("--products", metavar="N", help="products (default 5000; BRONZE_PRODUCTS)")
-    size.add_argument("--orders", metavar="N", help="orders (default 50000; BRONZE_ORDERS)")
-    size.add_argument("--days", metavar="N", help="days of history before --end-date (default 365; BRONZE_DAYS)")
+    size.add_argument("--customers", metavar="N", help="customers (default 10000; BRONZE_CUSTOMERS, NUM_CUSTOMERS)")
+    size.add_argument("--products", metavar="N", help="products (default 5000; BRONZE_PRODUCTS, NUM_PRODUCTS)")
+    size.add_argument("--orders", metavar="N", help="orders (default: 5 per customer a year, 50000 for the "
+                      "default store; BRONZE_ORDERS, NUM_ORDERS)")
+    size.add_argument("--days", metavar="N", help="days of history before --end-date (default 365; BRONZE_DAYS, "
+                      "DAYS_OF_DATA)")
     size.add_argument("--end-date", metavar="YYYY-MM-DD",
                       help="first day after the window (default: today, UTC; BRONZE_END_DATE)")
     size.add_argument("--seed", metavar="N", help="random seed (default 42; BRONZE_SEED)")
     size.add_argument("--scale", metavar="X",
                       help="multiply customers, products, orders and sessions (default 1; BRONZE_SCALE)")
-    size.add_argument("--sessions-per-day", metavar="N", help="web sessions per day (default 1000; BRONZE_SESSIONS_PER_DAY)")
+    size.add_argument("--sessions-per-day", metavar="N",
+                      help="web sessions per day (default: 0.1 per customer and enough for the orders, 1000 for the "
+                      "default store; BRONZE_SESSIONS_PER_DAY)")
     size.add_argument("--events-per-session", metavar="MIN-MAX",
                       help="clickstream events per session (default 5-30; BRONZE_EVENTS_PER_SESSION)")
     size.add_argument("--warehouses", metavar="N", help="warehouses (default 5; BRONZE_WAREHOUSES)")
+    size.add_argument("--source-system", metavar="NAME",
+                      help="the source_system column of every row (default ecommerce_platform; BRONZE_SOURCE_SYSTEM)")
     where = p.add_argument_group("target (default: SQLite file bronze.db in the working directory)")
     where.add_argument("--database-url", metavar="URL", help="postgresql://user:password@host:port/db or sqlite:///file.db "
                        "(BRONZE_DATABASE_URL)")
@@ -94,6 +150,13 @@ def build_parser() -> argparse.ArgumentParser:
                        "(default parquet; BRONZE_FORMAT)")
     run = p.add_argument_group("running")
     run.add_argument("--workers", metavar="N", help="parallel worker processes (default: CPUs, at most 8; BRONZE_WORKERS)")
+    run.add_argument("--dask", metavar="SCHEDULER",
+                     help="run the work units on Dask: 'local' (a local cluster of --workers processes) or a "
+                     "scheduler address such as tcp://host:8786 (BRONZE_DASK_SCHEDULER; pip install "
+                     "'bronze-factories[dask]')")
+    run.add_argument("--copy-streams", metavar="N",
+                     help="with --dask into PostgreSQL: at most N COPY streams into the server at once, over the "
+                     "whole cluster (default 8; BRONZE_COPY_STREAMS)")
     run.add_argument("--batch-size", metavar="N", help=f"rows per chunk (default {DEFAULT_BATCH_SIZE}; BRONZE_BATCH_SIZE)")
     run.add_argument("--shard", metavar="K/N", help="load only the K-th of N disjoint parts (BRONZE_SHARD)")
     run.add_argument("--plan", action="store_true", default=None, help="print the sizing table and exit")
@@ -151,6 +214,41 @@ def _shard(text: str) -> tuple[int, int]:
     return k, n
 
 
+def _scheduler(text: str) -> str:
+    if text == "local" or re.fullmatch(r"(tcp|tls|inproc|ucx|ws|wss)://[^\s/]+(:\d+)?/?", text):
+        return text
+    if re.fullmatch(r"[A-Za-z0-9.\-\[\]:]+:\d+", text):
+        return "tcp://" + text
+    raise ValueError("expected 'local' or a scheduler address such as tcp://host:8786")
+
+
+def _output_url(text: str) -> str:
+    try:
+        import fsspec
+    except ImportError:
+        raise UsageError(f"--output-dir {text!r}: a URL needs fsspec: pip install 'bronze-factories[dask]'") from None
+    protocol = text.split("://", 1)[0]
+    try:
+        fsspec.get_filesystem_class(protocol)
+    except (ImportError, ValueError) as exc:
+        raise UsageError(f"--output-dir {text!r}: {str(exc).splitlines()[0]}") from None
+    return text
+
+
+def _dask(ns: argparse.Namespace, env: Mapping[str, str]) -> str | None:
+    """``--dask``, else ``BRONZE_DASK_SCHEDULER`` (the name Dask users know), else ``None``."""
+    if ns.dask is not None:
+        raw, source = ns.dask, "--dask"
+    elif env.get("BRONZE_DASK_SCHEDULER", "").strip():
+        raw, source = env["BRONZE_DASK_SCHEDULER"], "BRONZE_DASK_SCHEDULER"
+    else:
+        return None
+    try:
+        return _scheduler(raw.strip())
+    except ValueError as exc:
+        raise UsageError(f"{source} {raw!r}: {exc}") from None
+
+
 def _format(text: str) -> str:
     if text.lower() not in FORMATS:
         raise ValueError(f"expected one of {', '.join(FORMATS)}")
@@ -165,17 +263,53 @@ def _flag(text: str) -> bool:
     raise ValueError("expected 1/0, true/false, yes/no")
 
 
+def _source(ns: argparse.Namespace, env: Mapping[str, str], name: str) -> str | None:
+    """Where option ``name`` comes from: its flag, ``BRONZE_<NAME>``, an old variable, or nowhere."""
+    flag = getattr(ns, name)
+    if flag is not None and flag is not False:
+        return "--" + name.replace("_", "-")
+    for var in ("BRONZE_" + name.upper(), OLD_ENV.get(name)):
+        if var is not None and env.get(var, "") != "":
+            return var
+    return None
+
+
+#: The window must fit the calendar the data uses (birth dates decades before it, deliveries after
+#: it); a date outside is a typo, not a dataset.
+FIRST_START = dt.date(1900, 1, 1)
+LAST_END = dt.date(2999, 12, 31)
+MAX_DAYS = 36_525  # a century of history
+
+
+def _check_window(params: Params) -> None:
+    if params.days > MAX_DAYS:
+        raise UsageError(f"--days {params.days:,}: at most {MAX_DAYS:,} (a century of history)")
+    if params.end_date > LAST_END:
+        raise UsageError(f"--end-date {params.end_date}: must be on or before {LAST_END}")
+    start = params.end_date - dt.timedelta(days=params.days)
+    if start < FIRST_START:
+        raise UsageError(f"--end-date {params.end_date} with --days {params.days:,} starts the window on {start}, "
+                         f"before {FIRST_START}; use a later --end-date or fewer --days")
+
+
+def _check_writable(path: Path) -> None:
+    """``--summary-json`` is written after the whole load: a path that cannot be written is found now."""
+    parent = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise UsageError(f"--summary-json {str(path)!r} is a directory; give a file name")
+    if not parent.is_dir():
+        raise UsageError(f"--summary-json {str(path)!r}: directory {str(parent)!r} does not exist")
+    if not os.access(parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise UsageError(f"--summary-json {str(path)!r} cannot be written (permission denied); choose another path")
+
+
 def _resolve(ns: argparse.Namespace, env: Mapping[str, str], name: str, convert: Callable[[str], Any],
              default: Any) -> Any:
-    """Flag, else ``BRONZE_<NAME>``, else the default; a bad value names where it came from."""
-    flag = getattr(ns, name)
-    var = "BRONZE_" + name.upper()
-    if flag is not None and flag is not False:
-        raw, source = flag, "--" + name.replace("_", "-")
-    elif env.get(var, "") != "":
-        raw, source = env[var], var
-    else:
+    """Flag, else ``BRONZE_<NAME>``, else the old variable, else the default; a bad value names its source."""
+    source = _source(ns, env, name)
+    if source is None:
         return default
+    raw = getattr(ns, name) if source.startswith("--") else env[source]
     if isinstance(raw, bool):
         return raw
     try:
@@ -200,37 +334,66 @@ def parse(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = Non
         # Resolved once, here: the engine never reads the clock, the date is a dataset parameter.
         end_date = (today or (lambda: dt.datetime.now(dt.timezone.utc).date()))()
     events_min, events_max = r("events_per_session", _range, (5, 30))
+    old = [(_source(ns, env, name), name) for name in OLD_ENV]
+    notices = tuple(f"reading {var}={env[var]} as --{name} (the old generator's variable; BRONZE_{name.upper()} "
+                    "is the new name)" for var, name in old if var == OLD_ENV[name])
+    customers = r("customers", _positive_int, 10_000)
+    days = r("days", _positive_int, 365)
+    orders = r("orders", _positive_int, None)
+    sessions = r("sessions_per_day", _positive_int, None)
+    if orders is not None and sessions is not None:
+        _check_sessions_fit(orders, sessions, days, _source(ns, env, "orders"), _source(ns, env, "sessions_per_day"),
+                            _source(ns, env, "days"))
+    if orders is None:
+        orders = derived_orders(customers, days, sessions)
+    if sessions is None:
+        sessions = derived_sessions_per_day(customers, days, orders)
     try:
         params = Params(
             end_date=end_date,
-            customers=r("customers", _positive_int, 10_000),
+            customers=customers,
             products=r("products", _positive_int, 5_000),
-            orders=r("orders", _positive_int, 50_000),
-            days=r("days", _positive_int, 365),
-            sessions_per_day=r("sessions_per_day", _positive_int, 1_000),
+            orders=orders,
+            days=days,
+            sessions_per_day=sessions,
             events_min=events_min,
             events_max=events_max,
             warehouses=r("warehouses", _positive_int, 5),
             seed=r("seed", _int, 42),
             scale=r("scale", _scale, 1.0),
+            source_system=r("source_system", str, SOURCE_SYSTEM),
         )
     except ParamsError as exc:
         raise UsageError(str(exc)) from None
+    _check_window(params)
 
+    # Flags win over the environment, also across options: a --database-url flag is not overridden
+    # by a BRONZE_OUTPUT_DIR (or BRONZE_FORMAT) left in the environment, nor --output-dir by BRONZE_DATABASE_URL.
+    if ns.database_url is not None and ns.output_dir is None:
+        env = {k: v for k, v in env.items() if k not in ("BRONZE_OUTPUT_DIR", "BRONZE_FORMAT")}
     output_dir_text = r("output_dir", str, None)
     fmt = r("format", _format, None)
     url_text = r("database_url", str, None)
-    if output_dir_text is not None and url_text is not None and ns.database_url is not None:
+    if ns.output_dir is not None and ns.database_url is not None:
         raise UsageError("--output-dir writes files, --database-url loads a database: give one of them")
     if fmt is not None and output_dir_text is None:
         raise UsageError("--format applies to files: add --output-dir DIR (or drop --format)")
     output_dir = Path(output_dir_text) if output_dir_text is not None else None
+    output_url = None
+    if output_dir_text is not None and "://" in output_dir_text:  # fsspec: s3://, gs://, file://...
+        output_url, output_dir = _output_url(output_dir_text), None
     url: URL | None = None
-    if output_dir is None:
+    target_note = ""
+    if output_dir is None and output_url is None:
         try:
             url = database_url(url_text) if url_text is not None else database_url("sqlite:///bronze.db")
         except ConfigError as exc:
             raise UsageError(str(exc)) from None
+        if url_text is None:
+            target_note = "the default; --database-url or BRONZE_DATABASE_URL names a PostgreSQL database"
+        if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+            raise UsageError("an in-memory SQLite database vanishes when the run ends; give a file, e.g. "
+                             "--database-url sqlite:///bronze.db")
     try:
         schema = schema_name(r("schema", str, None))
     except ConfigError as exc:
@@ -238,12 +401,31 @@ def parse(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = Non
     workers = r("workers", _positive_int, None)
     if workers is None:
         workers = max(1, min(8, os.cpu_count() or 1))
+    summary_json = r("summary_json", Path, None)
+    if summary_json is not None:
+        _check_writable(summary_json)
     return Options(
         params=params, url=url, schema=schema, output_dir=output_dir, format=fmt or "parquet",
         shard=r("shard", _shard, None), workers=workers,
         batch_size=r("batch_size", _positive_int, DEFAULT_BATCH_SIZE),
         plan=bool(r("plan", _flag, False)), quiet=bool(r("quiet", _flag, False)),
-        summary_json=r("summary_json", Path, None),
+        summary_json=summary_json,
         reset=bool(r("reset", _flag, False)), debug=bool(r("debug", _flag, False)),
-        end_date_given=end_date_given,
+        end_date_given=end_date_given, notices=notices, target_note=target_note,
+        dask=_dask(ns, env), output_url=output_url, copy_streams=r("copy_streams", _positive_int, 8),
+    )
+
+
+def _check_sessions_fit(orders: int, sessions: int, days: int, orders_from: str | None, sessions_from: str | None,
+                        days_from: str | None) -> None:
+    """Both volumes were given: refuse a pair that cannot fit, naming every way out."""
+    if orders * 2 <= sessions * days:
+        return
+    days_name = days_from or "--days"
+    raise UsageError(
+        f"{orders:,} orders ({orders_from}) need at least {orders * 2:,} web sessions (each order is placed in a "
+        f"session), but {sessions:,} sessions a day ({sessions_from}) for {days} days ({days_from or 'the default'}) "
+        f"make {sessions * days:,}: raise {sessions_from} to {-(-orders * 2 // days):,}, raise {days_name} to "
+        f"{-(-orders * 2 // sessions):,}, lower {orders_from} to {sessions * days // 2:,}, or leave out "
+        f"{orders_from} or {sessions_from} to have it derived from the window"
     )

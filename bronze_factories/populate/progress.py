@@ -1,8 +1,10 @@
 """What a run tells its user while it works, and the summary it ends with.
 
-A terminal gets one tqdm bar per table (rows, rows/s, ETA against ``Simulation.estimate()``); a
-log file or CI job gets plain lines at most every few seconds, because redrawn bars are
-unreadable there; ``--quiet`` gets nothing but errors.
+A terminal gets an overall bar (rows, ETA against ``Simulation.estimate()``) and one bar per table,
+"waiting" until its table's first rows arrive; a log file or CI job gets one plain line every few
+seconds with every table's total (never above 100%: an estimate that falls short grows), because
+redrawn bars are unreadable there; ``--quiet`` gets nothing but errors. A table's rows/s in the
+summary divide by the time that table was being written, not by the whole run.
 """
 
 from __future__ import annotations
@@ -32,16 +34,25 @@ class Progress:
         self.skipped_units = 0
         self.started = time.monotonic()
         self._last_log = self.started
+        #: per table, when its first and its latest rows arrived (its rows/s: over that span)
+        self.first: dict[str, float] = {}
+        self.last: dict[str, float] = {}
         self._bars: dict[str, Any] = {}
+        self._overall: Any = None
         if mode == "bars":
             from tqdm import tqdm
 
-            width = max(len(t) for t in self.totals)
-            for i, table in enumerate(self.totals):
-                self._bars[table] = tqdm(
+            width = max(len(t) for t in (*self.totals, "all tables"))
+            self._overall = tqdm(total=sum(self.totals.values()), desc="all tables".ljust(width), unit=" rows",
+                                 unit_scale=True, position=0, file=self.stream, dynamic_ncols=True, leave=True,
+                                 mininterval=0.5)
+            for i, table in enumerate(self.totals, start=1):
+                bar = tqdm(
                     total=self.totals[table], desc=table.ljust(width), unit=" rows", unit_scale=True, position=i,
                     file=self.stream, dynamic_ncols=True, leave=True, mininterval=0.5,
+                    bar_format="{desc}: waiting",
                 )
+                self._bars[table] = bar
 
     @staticmethod
     def choose_mode(quiet: bool, stream: IO[str] | None = None) -> str:
@@ -62,36 +73,48 @@ class Progress:
             print(text, file=self.stream, flush=True)
 
     def add(self, counts: Mapping[str, int]) -> None:
+        now = time.monotonic()
         for table, n in counts.items():
             if not n:
                 continue
+            self.first.setdefault(table, now)
+            self.last[table] = now
             self.rows[table] = self.rows.get(table, 0) + n
+            if self.rows[table] > self.totals.get(table, 0):  # estimates are estimates: grow, never pass 100%
+                self.totals[table] = self.rows[table]
             bar = self._bars.get(table)
             if bar is not None:
-                if bar.n + n > bar.total:  # estimates are estimates: grow rather than overflow
+                if bar.n == 0:
+                    bar.bar_format = None  # the standard bar: rows, rate, ETA
+                if bar.n + n > bar.total:
                     bar.total = bar.n + n
                 bar.update(n)
-        if self.mode == "lines":
-            now = time.monotonic()
-            if now - self._last_log >= self.log_every:
-                self._last_log = now
-                self._log_lines(now)
+                if self._overall.n + n > self._overall.total:
+                    self._overall.total = self._overall.n + n
+                self._overall.update(n)
+        if self.mode == "lines" and now - self._last_log >= self.log_every:
+            self._last_log = now
+            print(self.line(now), file=self.stream, flush=True)
 
-    def _log_lines(self, now: float) -> None:
-        elapsed = max(now - self.started, 1e-9)
+    def line(self, now: float | None = None) -> str:
+        """One log line: the time so far and every table's rows against its (grown) estimate."""
+        now = time.monotonic() if now is None else now
+        parts = []
         for table, total in self.totals.items():
             done = self.rows.get(table, 0)
             pct = 100.0 * done / total if total else 100.0
-            print(f"{table}: {_fmt(done)}/{_fmt(total)} rows ({pct:.0f}%), {_fmt(done / elapsed)} rows/s",
-                  file=self.stream, flush=True)
+            parts.append(f"{table} {_fmt(done)}/{_fmt(total)} ({pct:.0f}%)")
+        return f"{now - self.started:.0f} s: " + ", ".join(parts)
 
     def close(self, completed: bool = True) -> None:
-        for bar in self._bars.values():
+        bars = list(self._bars.values()) + ([self._overall] if self._overall is not None else [])
+        for bar in bars:
             if completed and bar.total != bar.n:
                 bar.total = bar.n
                 bar.refresh()
             bar.close()
         self._bars.clear()
+        self._overall = None
 
     def summary(self) -> str:
         elapsed = time.monotonic() - self.started
@@ -99,7 +122,9 @@ class Progress:
         lines = [f"{'table'.ljust(width)}  {'rows':>12}  {'rows/s':>10}"]
         for table in self.totals:
             n = self.rows.get(table, 0)
-            lines.append(f"{table.ljust(width)}  {_fmt(n):>12}  {_fmt(n / max(elapsed, 1e-9)):>10}")
+            span = self.last.get(table, 0.0) - self.first.get(table, 0.0)
+            rate = n / span if span > 0.5 else n / max(elapsed, 1e-9)  # one burst: the whole run's rate
+            lines.append(f"{table.ljust(width)}  {_fmt(n):>12}  {_fmt(rate):>10}")
         total = sum(self.rows.values())
         lines.append(f"{'total'.ljust(width)}  {_fmt(total):>12}  {_fmt(total / max(elapsed, 1e-9)):>10}")
         lines.append(f"time {elapsed:.1f} s")

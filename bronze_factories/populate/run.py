@@ -7,73 +7,108 @@ import json
 import resource
 import sys
 import time
-from typing import IO
+from contextlib import ExitStack
+from typing import IO, TYPE_CHECKING
 
 from ..engine import TABLE_ORDER, Simulation
+from ..engine.estimate import estimate, units
 from .load import load_database, write_files
 from .options import Options
 from .progress import Progress
 from .target import shown
 
-
-def describe_target(options: Options) -> str:
-    if options.output_dir is not None:
-        return f"{options.format} files in {options.output_dir}"
-    assert options.url is not None
-    if options.url.get_backend_name() == "sqlite":
-        return f"SQLite file {options.url.database}"
-    return f"{shown(options.url)}, schema {options.schema}"
+if TYPE_CHECKING:
+    from ..loaders.indexes import IndexGuard
 
 
-def plan_text(options: Options, sim: Simulation, units: list[str], all_units: int) -> str:
-    p = sim.params
-    estimate = sim.estimate()
+def describe_target(options: Options, note: bool = False) -> str:
+    """Where the rows go; with ``note``, also why when nothing named it (the SQLite default)."""
+    if options.partitioned:
+        text = f"{options.format} files per table and work unit at {options.output_location}"
+    elif options.output_dir is not None:
+        text = f"{options.format} files in {options.output_dir}"
+    elif options.url is not None and options.url.get_backend_name() == "sqlite":
+        text = f"SQLite file {options.url.database}"
+    else:
+        assert options.url is not None
+        text = f"{shown(options.url)}, schema {options.schema}"
+    return f"{text} ({options.target_note})" if note and options.target_note else text
+
+
+def run_text(options: Options) -> str:
+    """Where the work units run: local processes or a Dask cluster."""
+    if options.dask is None:
+        return f"{options.workers} worker(s)"
+    if options.dask == "local":
+        return f"local Dask cluster of {options.workers} worker(s)"
+    return f"Dask scheduler {options.dask}"
+
+
+def plan_text(options: Options) -> str:
+    """The sizing table, from closed-form estimates: no simulation is built, so it answers at any size."""
+    p = options.params
+    all_units = units(p)
+    shard_units = units(p, options.shard) if options.shard else all_units
+    sizes = estimate(p)
+    s = p.sized()
     lines = [
-        f"dataset   customers={p.customers:,} products={p.products:,} orders={p.orders:,} days={p.days} "
-        f"sessions/day={p.sessions_per_day:,} events/session={p.events_min}-{p.events_max} "
-        f"warehouses={p.warehouses} seed={p.seed}",
+        f"dataset   customers={s.customers:,} products={s.products:,} orders={s.orders:,} days={s.days} "
+        f"sessions/day={s.sessions_per_day:,} events/session={s.events_min}-{s.events_max} "
+        f"warehouses={s.warehouses} seed={s.seed}",
         f"window    {p.start.date()} .. {(p.end - dt.timedelta(days=1)).date()} (end date {p.end_date}"
         f"{'' if options.end_date_given else ', today in UTC'})",
         f"key       {p.key()}",
-        f"target    {describe_target(options)}",
-        f"run       {options.workers} worker(s), batch size {options.batch_size:,}"
-        + (f", shard {options.shard[0]}/{options.shard[1]}: {len(units)} of {all_units} work units"
-           if options.shard else f", {len(units)} work units"),
+        f"target    {describe_target(options, note=True)}",
+        f"run       {run_text(options)}, batch size {options.batch_size:,}"
+        + (f", shard {options.shard[0]}/{options.shard[1]}: {len(shard_units)} of {len(all_units)} work units"
+           if options.shard else f", {len(shard_units)} work units"),
         "",
         f"{'table':<16} {'estimated rows':>15}",
     ]
     for table in TABLE_ORDER:
-        lines.append(f"{table:<16} {estimate.get(table, 0):>15,}")
-    lines.append(f"{'total':<16} {sum(estimate.get(t, 0) for t in TABLE_ORDER):>15,}")
+        lines.append(f"{table:<16} {sizes.get(table, 0):>15,}")
+    lines.append(f"{'total':<16} {sum(sizes.get(t, 0) for t in TABLE_ORDER):>15,}")
     return "\n".join(lines)
 
 
 def populate(options: Options, out: IO[str] | None = None, err: IO[str] | None = None) -> int:
     """Run the invocation; raise ``TargetError``/``LoadError`` for runtime failures."""
-    from .target import prepare_database, prepare_directory
-
     out = out or sys.stdout
     err = err or sys.stderr
+    if options.plan:
+        print(plan_text(options), file=out)
+        return 0
+    with ExitStack() as held:  # the directory lock, the dataset claim, the index duty: released on any exit
+        return _populate(options, out, err, held)
+
+
+def _populate(options: Options, out: IO[str], err: IO[str], held: ExitStack) -> int:
+    from .target import advance_sequences, prepare_database, prepare_directory
+
     params = options.params
+    for notice in options.notices:
+        print(f"bronze-populate: {notice}", file=err)
+    if not options.plan and not options.quiet:
+        # First, before any check of the target can fail: a run always says where it writes (on
+        # stdout, with the summary: stderr stays progress and the one line of an error).
+        print(f"target: {describe_target(options, note=True)}", file=out, flush=True)
     # Everything that can be checked without the target is checked first (see options); the
     # simulation is built before touching the target too, so a failure there leaves nothing behind.
-    if options.output_dir is not None and not options.plan:
-        prepare_directory(options.output_dir, options.format)
+    if options.output_dir is not None and not options.partitioned:
+        held.callback(prepare_directory(options.output_dir, options.format, options.shard).release)
     sim = Simulation(params)
     all_units = sim.units()
-    units = sim.units(options.shard) if options.shard else all_units
-    if options.plan:
-        print(plan_text(options, sim, units, len(all_units)), file=out)
-        return 0
+    units_ = sim.units(options.shard) if options.shard else all_units
 
-    estimate = sim.estimate()
+    sizes = sim.estimate()
     if options.shard:  # the bars' totals: this shard's share, roughly
-        share = len(units) / max(1, len(all_units))
-        estimate = {t: max(1, round(n * share)) for t, n in estimate.items()}
-    totals = {t: estimate.get(t, 0) for t in TABLE_ORDER}
+        share = len(units_) / max(1, len(all_units))
+        sizes = {t: max(1, round(n * share)) for t, n in sizes.items()}
+    totals = {t: sizes.get(t, 0) for t in TABLE_ORDER}
 
     guard = None
-    if options.output_dir is None:
+    claim = None
+    if options.output_dir is None and options.output_url is None:
         assert options.url is not None
         url = options.url
 
@@ -83,69 +118,77 @@ def populate(options: Options, out: IO[str] | None = None, err: IO[str] | None =
                 from ..loaders.indexes import IndexGuard
 
                 guard = IndexGuard(url, options.schema, TABLE_ORDER)
+                held.callback(guard.close)
                 guard.claim(fresh, sum(totals.values()))
 
-        try:
-            prepared = prepare_database(url, options.schema, params, options.reset, options.end_date_given,
-                                        under_lock=claim_indexes)
-        except BaseException:
-            if guard is not None:
-                guard.close()
-            raise
-        todo = [u for u in units if u not in prepared.done]
+        prepared = prepare_database(url, options.schema, params, options.reset, options.end_date_given,
+                                    under_lock=claim_indexes)
+        claim = prepared.claim
+        if claim is not None:
+            held.callback(claim.release)
+        todo = [u for u in units_ if u not in prepared.done]
+        if not todo and claim is not None:
+            claim.release()
     else:
-        todo = units
+        todo = units_
 
     progress = Progress(totals, Progress.choose_mode(options.quiet, err), stream=err)
     if guard is not None and guard.dropped:
         progress.message(f"dropped {guard.dropped} secondary indexes of the empty tables for the load; "
                          "they are rebuilt at its end")
-    progress.message(f"populating {describe_target(options)}: {len(todo)} of {len(units)} work units to load "
+    progress.message(f"populating: {len(todo)} of {len(units_)} work units to load "
                      f"(end date {params.end_date}, seed {params.seed})")
-    progress.skipped_units = len(units) - len(todo)
+    progress.skipped_units = len(units_) - len(todo)
 
     def on_unit(unit: str, counts: dict[str, int] | None) -> None:
         if counts is None:
             progress.skipped_units += 1
         else:
             progress.add(counts)
+        if claim is not None:
+            # The dataset's first ledger row is committed: from now on the check of any other run
+            # sees it, so the claim taken with this run's check can go.
+            claim.release()
 
     busy: dict[str, float] = {}
     rebuild_seconds = 0.0
-    completed = False
     try:
-        if options.output_dir is not None:
+        if options.partitioned:
+            from .load import write_partitioned
+
+            assert options.output_location is not None
+            write_partitioned(sim, params, todo, options.output_location, options.format, options.workers,
+                              options.batch_size, on_unit, options.dask)
+        elif options.output_dir is not None:
             from ..loaders.files import FileSink
 
             sink = FileSink(options.output_dir, options.format, options.shard)
-            write_files(sim, params, todo, sink, options.workers, options.batch_size, on_unit)
+            write_files(sim, params, todo, sink, options.workers, options.batch_size, on_unit, options.dask)
         else:
             assert options.url is not None
             load_database(sim, params, todo, options.url, options.schema, options.workers, options.batch_size,
-                          on_unit, busy)
-        completed = True
-    except KeyboardInterrupt:
-        completed = None  # type: ignore[assignment]  # leave any index rebuild to the next run: it resumes
+                          on_unit, busy, options.dask, options.copy_streams)
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: leave at once; the next run resumes and rebuilds
+        progress.close(False)
         raise
-    finally:
-        progress.close(bool(completed))
-        if guard is not None:
+    except BaseException:
+        progress.close(False)
+        if guard is not None and guard.duty:
+            # A failed load still leaves the schema whole; if even that fails, the first error is
+            # the one to report (the marker makes the next run rebuild).
             try:
-                if completed is not None and guard.duty:
-                    started = time.monotonic()
-                    progress.message(f"rebuilding {len(guard.duty)} secondary indexes")
-                    try:
-                        n = guard.rebuild()
-                    except Exception as exc:
-                        from .load import LoadError
-                        from .target import db_error_reason
-
-                        raise LoadError(f"rebuilding the secondary indexes failed: {db_error_reason(exc)}; run the "
-                                        "same command again to retry (the loaded rows are kept)") from None
-                    rebuild_seconds = time.monotonic() - started
-                    progress.message(f"rebuilt {n} secondary indexes in {rebuild_seconds:.1f} s")
-            finally:
-                guard.close()
+                _settle_indexes(guard, progress)
+            except Exception:
+                pass
+        raise
+    progress.close(True)
+    if options.output_dir is None and options.url is not None and options.url.get_backend_name() == "postgresql":
+        skipped = advance_sequences(options.url, options.schema)
+        if skipped:
+            progress.message(f"could not advance {', '.join(skipped)} past the loaded ids (no UPDATE privilege on "
+                             "them): the owner should run setval, or plain INSERTs will reuse ids")
+    if guard is not None:
+        rebuild_seconds = _settle_indexes(guard, progress)
     if not options.quiet:
         print(progress.summary(), file=out)
     if options.summary_json is not None:
@@ -159,3 +202,26 @@ def populate(options: Options, out: IO[str] | None = None, err: IO[str] | None =
         }
         options.summary_json.write_text(json.dumps(summary, indent=2))
     return 0
+
+
+def _settle_indexes(guard: IndexGuard, progress: Progress) -> float:
+    """Never end with secondary indexes missing: rebuild our duty, or wait for the run that has it
+    (taking it over if that run died meanwhile). Returns the seconds the rebuild took."""
+    from .load import LoadError
+    from .target import db_error_reason
+
+    try:
+        if not guard.duty and guard.others_duty():
+            progress.message("waiting for the run that dropped the secondary indexes to rebuild them")
+            guard.wait_for_duty()
+        if not guard.duty:
+            return 0.0
+        started = time.monotonic()
+        progress.message(f"rebuilding {len(guard.duty)} secondary indexes")
+        n = guard.rebuild(on_done=lambda i, m: progress.message(f"rebuilt index {i} of {m}"))
+    except Exception as exc:
+        raise LoadError(f"rebuilding the secondary indexes failed: {db_error_reason(exc)}; run the "
+                        "same command again to retry (the loaded rows are kept)") from None
+    seconds = time.monotonic() - started
+    progress.message(f"rebuilt {n} secondary indexes in {seconds:.1f} s")
+    return seconds

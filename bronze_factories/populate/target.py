@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +22,8 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from ..config import make_engine, redact
 from ..engine import Params
-from ..migrate import current_revision, upgrade
+from ..loaders.files import DirectoryLock
+from ..migrate import current_revision, head_revision, upgrade
 from ..models import MODELS, PARTITIONED, LoadLedger
 
 LEDGER = LoadLedger.__tablename__
@@ -41,12 +41,24 @@ class Prepared:
     done: set[str] = field(default_factory=set)
     migrated: bool = False
     partitions: list[str] = field(default_factory=list)
+    #: Held from the check for other datasets until this dataset's first ledger row is committed
+    #: (the caller releases it then): ``None`` when the dataset was already there.
+    claim: Claim | None = None
 
 
 def describe(identity: dict[str, object]) -> str:
     keys = ("customers", "products", "orders", "days", "end_date", "sessions_per_day", "events_min", "events_max",
             "warehouses", "seed")
     return ", ".join(f"{k}={identity[k]}" for k in keys if k in identity)
+
+
+def version_change(where: str, there: dict, here: dict) -> str:
+    """The refusal to resume a dataset that other versions of the row-shaping libraries began."""
+    changed = ", ".join(f"{name} {there.get(name, 'unknown')} there, {version} here"
+                        for name, version in here.items() if there.get(name) != version)
+    return (f"{where} holds this dataset made with other versions of the libraries that shape its rows "
+            f"({changed}); resuming would mix two datasets. Install those versions "
+            "(pip install -c constraints.txt .) to resume it, or add --reset to load it again with these")
 
 
 def db_error_reason(exc: BaseException) -> str:
@@ -66,6 +78,8 @@ def connection_error(url: URL, exc: BaseException) -> TargetError:
         hint = "create the database first (createdb) or fix its name in the URL"
     elif "unable to open database file" in reason:
         hint = "check that the directory of the SQLite file exists and is writable"
+    elif "file is not a database" in reason:
+        hint = f"{url.database} is some other file, not a SQLite database: choose another file name"
     else:
         hint = "check that the server is running and the host and port are right"
     return TargetError(f"cannot connect to {shown(url)}: {reason}; {hint}")
@@ -80,19 +94,51 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-@contextmanager
-def _schema_lock(conn: Connection, schema: str) -> Iterator[None]:
-    """Serialize preparation of one schema across concurrent runs (shards started together)."""
-    if conn.dialect.name != "postgresql":
-        yield
-        return
-    conn.execute(text("SELECT pg_advisory_lock(hashtext(:k))"), {"k": f"bronze_factories.populate:{schema}"})
-    conn.commit()
-    try:
-        yield
-    finally:
-        conn.execute(text("SELECT pg_advisory_unlock(hashtext(:k))"), {"k": f"bronze_factories.populate:{schema}"})
-        conn.commit()
+class Claim:
+    """The right to decide what a target holds: one run at a time checks, migrates and starts loading.
+
+    PostgreSQL: a session advisory lock on a connection of its own, so that whatever happens to
+    the connection that prepares (an aborted transaction, an interrupt) never touches the lock
+    or hides the first error; closing the connection releases it, and so does the server when
+    the process dies. SQLite: an ``flock`` on a file beside the database (the first run's
+    migration must not race another's).
+    """
+
+    def __init__(self, url: URL, schema: str) -> None:
+        self._conn: psycopg2.extensions.connection | None = None
+        self._file = None
+        if url.get_backend_name() == "postgresql":
+            from ..loaders.postgres import connect
+
+            self._conn = connect(url)
+            self._conn.autocommit = True
+            try:
+                with self._conn.cursor() as cur:
+                    cur.execute("SELECT pg_advisory_lock(hashtext(%s))", (f"bronze_factories.populate:{schema}",))
+            except BaseException:
+                self.release()
+                raise
+        elif url.database not in (None, "", ":memory:"):
+            import fcntl
+
+            self._file = open(f"{url.database}-populate.lock", "a")  # held until release
+            try:
+                fcntl.flock(self._file, fcntl.LOCK_EX)
+            except BaseException:
+                self.release()
+                raise
+
+    def release(self) -> None:
+        """Let the next run check (idempotent)."""
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            try:
+                conn.close()
+            except psycopg2.Error:
+                pass
+        handle, self._file = self._file, None
+        if handle is not None:
+            handle.close()
 
 
 def _expected_type(col) -> tuple[str, int | tuple[int, int] | None]:  # type: ignore[no-untyped-def]
@@ -172,6 +218,12 @@ def create_partitions(conn: Connection, schema: str, params: Params) -> list[str
     partitioned = set(conn.execute(text(
         "SELECT c.relname FROM pg_partitioned_table p JOIN pg_class c ON c.oid = p.partrelid "
         "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = :s"), {"s": schema}).scalars())
+    existing = set(conn.execute(text(
+        "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = :s AND c.relispartition"), {"s": schema}).scalars())
+    # A role that may only insert (its owner migrated the schema) cannot create partitions; the
+    # migrations' default partitions take the rows then.
+    may_create = conn.execute(text("SELECT has_schema_privilege(:s, 'CREATE')"), {"s": schema}).scalar()
     created = []
     months = _months(params.start, params.end)
     for table in PARTITIONED:
@@ -180,6 +232,8 @@ def create_partitions(conn: Connection, schema: str, params: Params) -> list[str
         for month in months:
             nxt = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
             name = f"{table}_p{month:%Y%m}"
+            if name in existing or not may_create:
+                continue
             try:
                 conn.execute(text(
                     f"CREATE TABLE IF NOT EXISTS {_quote(schema)}.{_quote(name)} PARTITION OF "
@@ -216,13 +270,14 @@ def _tables_with_rows(conn: Connection) -> list[str]:
     return found
 
 
-def reset(conn: Connection, schema: str) -> None:
+def reset(conn: Connection, schema: str, ledger: bool = True) -> None:
     """Empty the seven tables and the ledger (``--reset``)."""
+    tables = (*TABLES, LEDGER) if ledger else TABLES
     if conn.dialect.name == "postgresql":
-        names = ", ".join(f"{_quote(schema)}.{_quote(t)}" for t in (*TABLES, LEDGER))
+        names = ", ".join(f"{_quote(schema)}.{_quote(t)}" for t in tables)
         conn.execute(text(f"TRUNCATE {names}"))
     else:
-        for t in (*TABLES, LEDGER):
+        for t in tables:
             conn.execute(text(f"DELETE FROM {_quote(t)}"))
     conn.commit()
 
@@ -231,6 +286,9 @@ def _refuse_other_data(conn: Connection, schema: str, params: Params, end_date_g
     done, others = _ledger_state(conn, params)
     if others:
         identity = next(iter(others.values()))
+        ours = params.identity()
+        if {k: v for k, v in identity.items() if k != "versions"} == {k: v for k, v in ours.items() if k != "versions"}:
+            raise TargetError(version_change(where, identity.get("versions") or {}, ours["versions"]))
         hint = ""
         if not end_date_given and identity.get("end_date") != params.end_date.isoformat():
             hint = f" (no --end-date was given, so today, {params.end_date}, was used: pass --end-date " \
@@ -241,13 +299,17 @@ def _refuse_other_data(conn: Connection, schema: str, params: Params, end_date_g
             "--schema or database"
         )
     if not done:
-        filled = _tables_with_rows(conn)
-        if filled:
-            raise TargetError(
-                f"{where} already has rows that populate did not load (in {', '.join(filled)}); add --reset to "
-                "empty the tables first, or load into another --schema or database"
-            )
+        _refuse_rows(conn, where)
     return done
+
+
+def _refuse_rows(conn: Connection, where: str) -> None:
+    filled = _tables_with_rows(conn)
+    if filled:
+        raise TargetError(
+            f"{where} already has rows that populate did not load (in {', '.join(filled)}); add --reset to "
+            "empty the tables first, or load into another --schema or database"
+        )
 
 
 def prepare_database(url: URL, schema: str, params: Params, do_reset: bool, end_date_given: bool,
@@ -272,15 +334,17 @@ def _prepare(engine: Engine, url: URL, schema: str, params: Params, do_reset: bo
     where = f"schema {schema!r} of {shown(url)}" if postgres else f"{url.database}"
     try:
         conn = engine.connect()
-    except (DBAPIError, SQLAlchemyError) as exc:
+        claim = Claim(url, schema)
+    except (DBAPIError, SQLAlchemyError, psycopg2.Error, OSError) as exc:
         raise connection_error(url, exc) from None
     prepared = Prepared()
     try:
-        with _schema_lock(conn, schema):
+        try:
             insp = inspect(conn)
             present = set(insp.get_table_names(schema=schema if postgres else None))
             conn.commit()
             missing = [t for t in TABLES if t not in present]
+            create_ledger = False
             if len(missing) == len(TABLES):
                 _migrate(engine, url, schema)
                 prepared.migrated = True
@@ -290,25 +354,71 @@ def _prepare(engine: Engine, url: URL, schema: str, params: Params, do_reset: bo
                     "others, or load into another --schema)"
                 )
             elif "alembic_version" in present:
-                if current_revision(engine, schema) is not None:
-                    _migrate(engine, url, schema)  # brings an older revision to head; no-op at head
+                if current_revision(engine, schema) not in (None, head_revision()):
+                    _migrate(engine, url, schema)  # brings an older revision to head; nothing at all at head
             elif postgres:
                 check_columns(conn, schema)
-                if LEDGER not in present:
-                    LoadLedger.__table__.create(conn)
-                    conn.commit()
+                create_ledger = LEDGER not in present
             if do_reset:
-                reset(conn, schema)
+                reset(conn, schema, ledger=not create_ledger)
+            if create_ledger:  # a warehouse's own tables: refuse their rows before adding anything
+                _refuse_rows(conn, where)
+                LoadLedger.__table__.create(conn)
+                conn.commit()
             prepared.done = _refuse_other_data(conn, schema, params, end_date_given, where)
             if postgres:
                 prepared.partitions = create_partitions(conn, schema, params)
             if under_lock is not None:
                 under_lock(not prepared.done)
-    except (DBAPIError, SQLAlchemyError, psycopg2.Error) as exc:
-        raise TargetError(f"cannot prepare {where}: {db_error_reason(exc)}") from None
-    finally:
-        conn.close()
+        except (DBAPIError, SQLAlchemyError, psycopg2.Error) as exc:
+            raise TargetError(f"cannot prepare {where}: {db_error_reason(exc)}") from None
+        finally:
+            conn.close()
+    except BaseException:
+        claim.release()
+        raise
+    if prepared.done:
+        claim.release()  # the dataset is there already: nothing left to claim
+    else:
+        prepared.claim = claim
     return prepared
+
+
+def advance_sequences(url: URL, schema: str) -> list[str]:
+    """Move every sequence a bronze column owns (``bigserial`` ids) past the loaded maximum.
+
+    The load writes explicit ids; without this, the warehouse's next plain INSERT would draw id 1.
+    Returns the sequences this role may not advance (no UPDATE privilege on them), for a warning.
+    """
+    skipped: list[str] = []
+    conn = None
+    try:
+        from ..loaders.postgres import connect
+
+        conn = connect(url)
+        with conn.cursor() as cur:
+            cur.execute(
+                "SELECT c.relname, a.attname, pg_get_serial_sequence(format('%%I.%%I', n.nspname, c.relname), a.attname) "
+                "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
+                "WHERE n.nspname = %s AND c.relname = ANY(%s) AND NOT c.relispartition", (schema, list(TABLES)))
+            owned = [(t, col, seq) for t, col, seq in cur.fetchall() if seq]
+            for table, column, sequence in owned:
+                cur.execute("SELECT has_sequence_privilege(%s, 'UPDATE')", (sequence,))
+                if not cur.fetchone()[0]:
+                    skipped.append(sequence)
+                    continue
+                loaded = f"SELECT max({_quote(column)}) AS v FROM {_quote(schema)}.{_quote(table)}"
+                cur.execute(f"SELECT setval(%s, m.v) FROM ({loaded}) m, {sequence} s "
+                            "WHERE m.v IS NOT NULL AND m.v >= s.last_value", (sequence,))
+        conn.commit()
+        return skipped
+    except psycopg2.Error as exc:
+        raise TargetError(f"loaded, but cannot advance the id sequences of schema {schema!r}: "
+                          f"{db_error_reason(exc)}; grant UPDATE on them and run the same command again") from None
+    finally:
+        if conn is not None:
+            conn.close()
 
 
 def _migrate(engine: Engine, url: URL, schema: str) -> None:
@@ -324,8 +434,9 @@ def _migrate(engine: Engine, url: URL, schema: str) -> None:
         raise TargetError(f"cannot migrate {shown(url)} (schema {schema!r}): {reason}") from None
 
 
-def prepare_directory(output_dir: Path, fmt: str) -> None:
-    """Check the format's library and that the directory can be written, before generating anything."""
+def prepare_directory(output_dir: Path, fmt: str, shard: tuple[int, int] | None = None) -> DirectoryLock:
+    """Check the format's library and that the directory can be written, before generating anything,
+    and lock the files this run will write there (the caller releases the lock at the end)."""
     if fmt == "parquet":
         try:
             import pyarrow.parquet  # noqa: F401
@@ -341,3 +452,8 @@ def prepare_directory(output_dir: Path, fmt: str) -> None:
     except OSError as exc:
         raise TargetError(f"cannot write to --output-dir {str(output_dir)!r}: {exc.strerror or exc}; "
                           "choose a writable directory") from None
+    try:
+        return DirectoryLock(output_dir, fmt, shard)
+    except BlockingIOError:
+        raise TargetError(f"another bronze-populate is writing the same files into --output-dir {str(output_dir)!r}; "
+                          "wait for it to finish, or choose another --output-dir") from None

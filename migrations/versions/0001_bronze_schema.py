@@ -66,7 +66,7 @@ def _create(name: str, comment: str, *columns: sa.Column | sa.Constraint) -> Non
 
 def upgrade() -> None:
     # SQLite cannot autoincrement part of a composite key; the generator supplies ids anyway.
-    postgres = op.get_bind().dialect.name == "postgresql"
+    postgres = op.get_context().dialect.name == "postgresql"  # no bind offline (--sql)
     target = op.get_context().config.attributes.get("target_schema") if postgres else None
 
     _create(

@@ -1,14 +1,12 @@
 """pytest-factoryboy fixtures over the bronze factories, written through the plugin's bronze_session."""
 
 import pytest
-from pytest_factoryboy import register
 
-from bronze_factories import CustomerFactory, OrderFactory, ProductFactory, ReviewFactory
+import bronze_factories
 
-register(CustomerFactory)  # raw_customer: the parent OrderFactory and ReviewFactory use
-register(ProductFactory)  # raw_product
-register(OrderFactory)  # raw_order, raw_order__status, ...
-register(ReviewFactory)  # raw_review
+# raw_customer, raw_product, raw_order (raw_order__status...), raw_review, raw_session, raw_clickstream,
+# raw_inventory: every factory, with the parents each one needs
+bronze_factories.register_all()
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,206 @@
+"""Runs that meet: two at once into one directory or database, signals, interrupts during preparation.
+
+Every test starts real processes and sends real signals. After each failure case: no partial file
+under a final name, no rows without a ledger entry, no password printed.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psycopg2
+from populate_support import SMALL, SMALL_UNITS, clean_env, fresh_database, pg_url, query, run_cli, start_cli
+from sqlalchemy.engine import URL
+
+from bronze_factories.engine import TABLE_ORDER
+from bronze_factories.migrate import upgrade
+from bronze_factories.testing import psycopg2_dsn
+
+INTERRUPTED = ("run the same command again to resume (loaded work units are kept, partial files removed)")
+
+
+def _wait_for(predicate, proc: subprocess.Popen, timeout: float = 120) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        if predicate():
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def _partials(directory: Path) -> list[str]:
+    return sorted(p.name for p in directory.iterdir() if p.name.endswith(".partial"))
+
+
+def _ledger_matches_rows(url: URL, schema: str = "bronze") -> dict:
+    """Every row has its unit in the ledger: the ledger's counts are exactly the tables' rows."""
+    ledger = [r[0] for r in query(url, f"SELECT row_counts FROM {schema}.bronze_load_ledger")]
+    for table in TABLE_ORDER:
+        assert query(url, f"SELECT count(*) FROM {schema}.{table}")[0][0] == sum(c[table] for c in ledger), table
+    return {k: v for k, v in query(url, f"SELECT DISTINCT dataset_key, params::text FROM {schema}.bronze_load_ledger")}
+
+
+# -- point 1: two runs into one --output-dir ---------------------------------------------------------
+
+def test_two_runs_into_one_output_dir_do_not_mix_their_files(tmp_path: Path) -> None:
+    out, ref = tmp_path / "out", tmp_path / "ref"
+    a = start_cli([*SMALL, "--output-dir", str(out), "--format", "csv", "--workers", "1", "--seed", "7"])
+    b = start_cli([*SMALL, "--output-dir", str(out), "--format", "csv", "--workers", "1", "--seed", "8"])
+    results = {seed: (p.wait(timeout=300), p.communicate()[1]) for seed, p in (("7", a), ("8", b))}
+    winners = [seed for seed, (code, _) in results.items() if code == 0]
+    losers = [seed for seed, (code, _) in results.items() if code != 0]
+    assert len(winners) == 1 and len(losers) == 1, results
+    code, err = results[losers[0]]
+    assert code == 1 and err == (f"bronze-populate: error: another bronze-populate is writing the same files into "
+                                 f"--output-dir {str(out)!r}; wait for it to finish, or choose another --output-dir\n")
+    assert _partials(out) == []
+    # the surviving run's files are exactly its own dataset's
+    done = run_cli([*SMALL, "--output-dir", str(ref), "--format", "csv", "--workers", "1", "--seed", winners[0]])
+    assert done.returncode == 0, done.stderr
+    for table in TABLE_ORDER:
+        assert filecmp.cmp(out / f"{table}.csv", ref / f"{table}.csv", shallow=False), table
+
+
+def test_partials_of_a_killed_run_are_removed_by_the_next(tmp_path: Path) -> None:
+    proc = start_cli([*SMALL, "--output-dir", str(tmp_path), "--format", "csv", "--workers", "1"])
+    assert _wait_for(lambda: bool(_partials(tmp_path)), proc), proc.communicate()
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=60)
+    assert _partials(tmp_path)
+    result = run_cli([*SMALL, "--output-dir", str(tmp_path), "--format", "csv", "--workers", "1"])
+    assert result.returncode == 0, result.stderr
+    assert _partials(tmp_path) == []
+
+
+# -- point 15: SIGTERM is Ctrl-C ---------------------------------------------------------------------
+
+def test_sigterm_removes_partial_files_and_says_so(tmp_path: Path) -> None:
+    proc = start_cli([*SMALL, "--output-dir", str(tmp_path), "--format", "csv", "--workers", "2"])
+    assert _wait_for(lambda: bool(_partials(tmp_path)), proc), proc.communicate()
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 128 + signal.SIGTERM
+    assert err.splitlines()[-1] == f"bronze-populate: interrupted (SIGTERM); {INTERRUPTED}"
+    assert "Traceback" not in err
+    assert [p.name for p in tmp_path.iterdir()] == [".bronze-populate.csv.lock"]  # no partial, no final file
+
+
+def test_sigterm_during_a_database_load_keeps_whole_units(pg_server: URL) -> None:
+    with fresh_database(pg_server, "term") as url:
+        proc = start_cli([*SMALL, "--database-url", pg_url(url), "--workers", "2", "--batch-size", "150"])
+        ledger = "SELECT to_regclass('bronze.bronze_load_ledger') IS NOT NULL AND " \
+                 "(SELECT count(*) FROM bronze.bronze_load_ledger) >= 3"
+        assert _wait_for(lambda: query(url, "SELECT to_regclass('bronze.bronze_load_ledger') IS NOT NULL")[0][0]
+                         and query(url, ledger)[0][0], proc), proc.communicate()
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode == 128 + signal.SIGTERM, err
+        assert err.splitlines()[-1] == f"bronze-populate: interrupted (SIGTERM); {INTERRUPTED}"
+        time.sleep(0.3)
+        _ledger_matches_rows(url)
+        assert run_cli([*SMALL, "--database-url", pg_url(url), "--quiet"]).returncode == 0
+
+
+# -- point 3: two datasets into one empty database at the same moment ----------------------------------
+
+def test_two_datasets_started_together_cannot_both_claim_one_database(pg_server: URL) -> None:
+    with fresh_database(pg_server, "claim") as url:
+        upgrade(url)  # empty, as the owner's migration leaves it
+        blocker = psycopg2.connect(psycopg2_dsn(url))
+        try:
+            with blocker.cursor() as cur:  # reads go on, the first COPY waits: the window between check and ledger
+                cur.execute("LOCK TABLE bronze.raw_customers IN SHARE MODE")
+            first = start_cli([*SMALL, "--database-url", pg_url(url), "--workers", "1", "--seed", "7", "--quiet"])
+            waiting = "SELECT count(*) FROM pg_locks WHERE NOT granted AND database = " \
+                      "(SELECT oid FROM pg_database WHERE datname = current_database()) OR " \
+                      "(NOT granted AND locktype = 'advisory')"
+            assert _wait_for(lambda: query(url, waiting)[0][0] >= 1, first), first.communicate()
+            second = start_cli([*SMALL, "--database-url", pg_url(url), "--workers", "1", "--seed", "8", "--quiet"])
+            # the second run is either past its check and waiting to COPY too, or waiting for the claim
+            assert _wait_for(lambda: query(url, waiting)[0][0] >= 2, second), second.communicate()
+        finally:
+            blocker.rollback()
+            blocker.close()
+        results = [(p.wait(timeout=300), p.communicate()[1]) for p in (first, second)]
+        assert [code for code, _ in results] == [0, 1], results
+        refused = results[1][1]
+        assert "already holds another dataset" in refused and refused.count("\n") == 1
+        assert len(_ledger_matches_rows(url)) == 1
+        assert query(url, "SELECT count(*) FROM bronze.bronze_load_ledger") == [(SMALL_UNITS,)]
+
+
+# -- point 9: SQLite, first runs at once -------------------------------------------------------------
+
+def test_first_sqlite_runs_started_together_do_not_race_in_the_migration(tmp_path: Path) -> None:
+    db = tmp_path / "bronze.db"
+    runs = [start_cli([*SMALL, "--database-url", f"sqlite:///{db}", "--workers", "1", "--quiet"]) for _ in range(3)]
+    results = [(p.wait(timeout=300), p.communicate()[1]) for p in runs]
+    assert [code for code, _ in results] == [0, 0, 0], results
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM bronze_load_ledger").fetchone()[0] == SMALL_UNITS
+        assert conn.execute("SELECT count(*) FROM raw_customers").fetchone()[0] == 200
+
+
+# -- point 6: the first failure is the one reported ---------------------------------------------------
+
+def test_partition_overlap_is_reported_not_an_aborted_transaction(pg_server: URL) -> None:
+    with fresh_database(pg_server, "overlap") as url:
+        upgrade(url)
+        query(url, "CREATE TABLE bronze.raw_orders_mine PARTITION OF bronze.raw_orders "
+                   "FOR VALUES FROM ('2025-12-10') TO ('2025-12-20')")
+        result = run_cli([*SMALL, "--database-url", pg_url(url)])
+        assert result.returncode == 1
+        assert result.stderr.startswith("bronze-populate: error: cannot create partition bronze.raw_orders_p202512: ")
+        assert 'would overlap partition "raw_orders_mine"' in result.stderr
+        assert "current transaction is aborted" not in result.stderr and result.stderr.count("\n") == 1
+        assert query(url, "SELECT count(*) FROM bronze.bronze_load_ledger") == [(0,)]
+
+
+def test_ctrl_c_during_preparation_exits_130(pg_server: URL) -> None:
+    with fresh_database(pg_server, "sigint") as url:
+        upgrade(url)
+        blocker = psycopg2.connect(psycopg2_dsn(url))
+        try:
+            with blocker.cursor() as cur:  # the run's preparation waits on the ledger
+                cur.execute("LOCK TABLE bronze.bronze_load_ledger IN ACCESS EXCLUSIVE MODE")
+            proc = start_cli([*SMALL, "--database-url", pg_url(url)])
+            waiting = ("SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+                       "WHERE NOT l.granted AND c.relname = 'bronze_load_ledger'")
+            assert _wait_for(lambda: query(url, waiting)[0][0] > 0, proc), proc.communicate()
+            proc.send_signal(signal.SIGINT)
+            time.sleep(0.5)
+        finally:
+            blocker.rollback()
+            blocker.close()
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode == 130, err
+        assert err == f"bronze-populate: interrupted (SIGINT); {INTERRUPTED}\n"
+        assert query(url, "SELECT count(*) FROM bronze.bronze_load_ledger") == [(0,)]
+
+
+# -- point 16: the small ones -------------------------------------------------------------------------
+
+def test_a_file_that_is_not_sqlite_gets_a_sqlite_hint(tmp_path: Path) -> None:
+    (tmp_path / "notes.db").write_text("these are my notes, not a database\n" * 100)
+    result = run_cli([*SMALL, "--database-url", f"sqlite:///{tmp_path / 'notes.db'}"])
+    assert result.returncode == 1
+    assert "is some other file, not a SQLite database: choose another file name" in result.stderr
+    assert "server is running" not in result.stderr and result.stderr.count("\n") == 1
+    assert (tmp_path / "notes.db").read_text() == "these are my notes, not a database\n" * 100
+
+
+def test_validate_does_not_create_a_file_at_a_mistyped_sqlite_path(tmp_path: Path) -> None:
+    typo = tmp_path / "bronz.db"
+    result = subprocess.run([sys.executable, "-m", "bronze_factories.validate", "--database-url", f"sqlite:///{typo}"],
+                            env=clean_env(), capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert result.stderr == f"bronze-validate: error: no SQLite database at {str(typo)!r}; check the path\n"
+    assert not typo.exists()

@@ -1,0 +1,139 @@
+"""A worker process that dies (kill -9, as the OOM killer does) never hangs the run.
+
+The run either stops with one error line and exit status 1, with nothing half-written, or it had
+finished; a rerun of the same command then completes with the rows of an uninterrupted run. Ctrl-C
+of a files run stops it too (no deadlock in the pool's shutdown). Every wait has a deadline.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import psutil
+import pytest
+from checksums import table_checksums
+from populate_support import SMALL, clean_env, fresh_database, pg_url, query, run_cli
+from sqlalchemy.engine import URL
+
+from bronze_factories.engine import TABLE_ORDER
+
+PROG = "bronze-populate"
+
+
+@pytest.fixture(scope="module")
+def reference(pg_server: URL) -> Iterator[dict[str, tuple[int, str]]]:
+    with fresh_database(pg_server, "lostref") as url:
+        result = run_cli([*SMALL, "--database-url", pg_url(url), "--workers", "1"])
+        assert result.returncode == 0, result.stderr
+        yield table_checksums(url)
+
+
+def _start(args: list[str]) -> subprocess.Popen[str]:
+    # Its own session: a signal to its process group reaches it and its workers, as Ctrl-C in a terminal does.
+    return subprocess.Popen([sys.executable, "-m", "bronze_factories.populate", *args], env=clean_env(),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+
+
+def _workers(proc: subprocess.Popen[str]) -> list[psutil.Process]:
+    """The pool's worker processes: forked children running the same command line."""
+    try:
+        parent = psutil.Process(proc.pid)
+        return [c for c in parent.children() if c.cmdline() == parent.cmdline()]
+    except psutil.Error:
+        return []
+
+
+def _wait_for(proc: subprocess.Popen[str], ready: Callable[[], bool], timeout: float = 60) -> bool:
+    deadline = time.monotonic() + timeout
+    while proc.poll() is None and time.monotonic() < deadline:
+        if ready():
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def _finish(proc: subprocess.Popen[str], timeout: float = 60) -> tuple[int, str]:
+    try:
+        _, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        pytest.fail(f"the run hung for {timeout} s after its worker died")
+    return proc.returncode, err
+
+
+def _assert_one_line_or_success(code: int, err: str, expected: str) -> None:
+    assert code in (0, 1), err
+    if code == 1:
+        assert err.splitlines() == [f"{PROG}: error: {expected}"]
+
+
+LOST = ("a worker process died (killed, or out of memory); its work unit was not kept. Run the same command "
+        "again to resume (fewer --workers or a smaller --batch-size need less memory)")
+
+
+def _units(url: URL) -> int:
+    if not query(url, "SELECT to_regclass('bronze.bronze_load_ledger') IS NOT NULL")[0][0]:
+        return 0
+    return query(url, "SELECT count(*) FROM bronze.bronze_load_ledger")[0][0]
+
+
+def test_killed_pool_worker_stops_postgres_run_with_one_line_and_rerun_resumes(
+        pg_server: URL, reference: dict) -> None:
+    with fresh_database(pg_server, "lostpg") as url:
+        args = [*SMALL, "--database-url", pg_url(url), "--workers", "2", "--batch-size", "150", "--quiet"]
+        proc = _start(args)
+        assert _wait_for(proc, lambda: len(_workers(proc)) == 2 and _units(url) >= 4), "no worker to kill"
+        _workers(proc)[0].kill()
+        code, err = _finish(proc)
+        _assert_one_line_or_success(code, err, LOST)
+        ledger = query(url, "SELECT row_counts FROM bronze.bronze_load_ledger")
+        for table in TABLE_ORDER:  # whole units only: the ledger's counts are the tables' rows
+            assert query(url, f"SELECT count(*) FROM bronze.{table}")[0][0] == sum(r[0][table] for r in ledger)
+        result = run_cli(args, timeout=120)
+        assert result.returncode == 0, result.stderr
+        assert table_checksums(url) == reference
+
+
+def _partials(directory: Path) -> list[str]:
+    return sorted(p.name for p in directory.iterdir() if p.name.startswith("."))
+
+
+def test_killed_pool_worker_stops_files_run_and_leaves_no_file(tmp_path: Path) -> None:
+    expected = tmp_path / "expected"
+    assert run_cli([*SMALL, "--output-dir", str(expected), "--format", "csv", "--workers", "1"]).returncode == 0
+    out = tmp_path / "out"
+    args = [*SMALL, "--output-dir", str(out), "--format", "csv", "--workers", "2", "--batch-size", "150", "--quiet"]
+    proc = _start(args)
+    assert _wait_for(proc, lambda: len(_workers(proc)) == 2 and out.exists() and bool(_partials(out))), \
+        "no worker to kill"
+    _workers(proc)[0].kill()
+    code, err = _finish(proc)
+    _assert_one_line_or_success(code, err, LOST)
+    if code == 1:
+        assert _partials(out) == [] and not any(out.glob("*.csv"))
+    result = run_cli(args, timeout=120)
+    assert result.returncode == 0, result.stderr
+    for table in TABLE_ORDER:
+        assert (out / f"{table}.csv").read_bytes() == (expected / f"{table}.csv").read_bytes()
+
+
+def test_ctrl_c_stops_files_run_with_workers_without_deadlock(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    proc = _start([*SMALL, "--output-dir", str(out), "--format", "csv", "--workers", "2", "--batch-size", "150"])
+    assert _wait_for(proc, lambda: len(_workers(proc)) == 2 and out.exists() and bool(_partials(out))), \
+        "the run ended before Ctrl-C"
+    os.killpg(proc.pid, signal.SIGINT)  # what a terminal sends to the whole foreground group
+    code, err = _finish(proc, timeout=30)
+    assert code == 130, err
+    assert err.splitlines()[-1].startswith(f"{PROG}: interrupted"), err
+    assert "Traceback" not in err
+    assert _partials(out) == [] and not any(out.glob("*.csv"))
+    time.sleep(0.5)
+    assert [p for p in psutil.process_iter(["cmdline"]) if str(out) in " ".join(p.info["cmdline"] or [])] == []
