@@ -104,11 +104,25 @@ def test_plan_prints_sizes_and_writes_nothing(_isolated: Path, capsys: pytest.Ca
     out = capsys.readouterr().out
     assert "customers=200 products=100 orders=400 days=30" in out
     assert "window    2025-12-02 .. 2025-12-31 (end date 2026-01-01)" in out
-    lines = {ln.split()[0]: ln.split()[-1] for ln in out.splitlines() if ln.startswith("raw_")}
+    lines = {ln.split()[0]: ln.split()[1] for ln in out.splitlines() if ln.startswith("raw_")}
     assert lines["raw_customers"] == "200" and lines["raw_orders"] == "400" and lines["raw_sessions"] == "1,800"
     assert set(lines) == {"raw_customers", "raw_products", "raw_sessions", "raw_clickstream", "raw_orders",
                           "raw_inventory", "raw_reviews"}
     assert list(_isolated.iterdir()) == []
+
+
+def test_plan_estimates_the_disk_of_each_target(capsys: pytest.CaptureFixture[str]) -> None:
+    """The default dataset: a SQLite file of gigabytes, Parquet files a tenth of that."""
+    def total(*extra: str) -> str:
+        assert main(["--plan", "--end-date", "2026-01-01", *extra]) == 0
+        out = capsys.readouterr().out
+        (line,) = [ln for ln in out.splitlines() if ln.startswith("total ")]
+        return " ".join(line.split()[2:])
+
+    sqlite_total = total()
+    assert sqlite_total.endswith(" GB") and 4 < float(sqlite_total.split()[0]) < 8
+    parquet_total = total("--output-dir", "out", "--format", "parquet")
+    assert parquet_total.endswith(" MB") and 300 < float(parquet_total.split()[0]) < 900
 
 
 def test_plan_with_a_shard_counts_its_units(capsys: pytest.CaptureFixture[str]) -> None:

@@ -12,6 +12,7 @@ from typing import IO, TYPE_CHECKING
 
 from ..engine import TABLE_ORDER, Simulation
 from ..engine.estimate import estimate, units
+from .disk import disk_bytes, human
 from .load import load_database, write_files
 from .options import Options
 from .progress import Progress
@@ -63,11 +64,16 @@ def plan_text(options: Options) -> str:
         + (f", shard {options.shard[0]}/{options.shard[1]}: {len(shard_units)} of {len(all_units)} work units"
            if options.shard else f", {len(shard_units)} work units"),
         "",
-        f"{'table':<16} {'estimated rows':>15}",
+        f"{'table':<16} {'estimated rows':>15} {'estimated disk':>15}",
     ]
+    kind = options.format if options.target_kind == "files" else options.target_kind
+    rows = {t: sizes.get(t, 0) for t in TABLE_ORDER}
+    disk = disk_bytes(kind, rows)
     for table in TABLE_ORDER:
-        lines.append(f"{table:<16} {sizes.get(table, 0):>15,}")
-    lines.append(f"{'total':<16} {sum(sizes.get(t, 0) for t in TABLE_ORDER):>15,}")
+        lines.append(f"{table:<16} {rows[table]:>15,} {human(disk[table]):>15}")
+    lines.append(f"{'total':<16} {sum(rows.values()):>15,} {human(sum(disk.values())):>15}")
+    what = "files" if options.target_kind == "files" else "tables and their indexes"
+    lines.append(f"(disk: {kind} {what}, from bytes per row measured on this format; within about a third)")
     return "\n".join(lines)
 
 
