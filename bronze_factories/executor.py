@@ -205,15 +205,11 @@ class UnitRunner:
 
 
 def _stop_local_workers(pool: cf.ProcessPoolExecutor) -> None:
-    # Units in hand are written whole or not at all, so killing their workers loses nothing; waiting
-    # for them could take as long as a unit (and a consumer that stopped reading could block them).
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        if process.is_alive():
-            process.kill()
-    for process in processes:
-        process.join(timeout=5)
+    # Drop the units not started and let the ones in hand finish (at most two per worker): killing a
+    # worker while it sends its result leaves half a message in the pool's result pipe, whose write
+    # end the parent holds too, so the pool's manager thread (joined at interpreter exit) would wait
+    # for the rest forever. Workers ignore SIGINT, and a unit whose worker is gone is never kept.
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def open_runner(workers: int, dask: str | None = None) -> UnitRunner:
