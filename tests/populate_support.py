@@ -69,3 +69,13 @@ def query(url: URL, sql: str, params: tuple = ()) -> list[tuple]:
 
 def bronze_tables(url: URL, schema: str = "bronze") -> list[str]:
     return [r[0] for r in query(url, "SELECT tablename FROM pg_tables WHERE schemaname = %s ORDER BY 1", (schema,))]
+
+
+def dataset_rows(path: Path) -> list[list[str]]:
+    """A CSV file's rows without ``ingestion_timestamp``: the time of the load, not part of the dataset."""
+    import csv
+
+    with path.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    at = rows[0].index("ingestion_timestamp")
+    return [r[:at] + r[at + 1:] for r in rows]

@@ -7,7 +7,6 @@ of a files run stops it too (no deadlock in the pool's shutdown). Every wait has
 
 from __future__ import annotations
 
-import csv
 import os
 import signal
 import subprocess
@@ -19,7 +18,7 @@ from pathlib import Path
 import psutil
 import pytest
 from checksums import table_checksums
-from populate_support import SMALL, clean_env, fresh_database, pg_url, query, run_cli
+from populate_support import SMALL, clean_env, dataset_rows, fresh_database, pg_url, query, run_cli
 from sqlalchemy.engine import URL
 
 from bronze_factories.engine import TABLE_ORDER
@@ -122,15 +121,8 @@ def test_killed_pool_worker_stops_files_run_and_leaves_no_file(tmp_path: Path) -
     result = run_cli(args, timeout=120)
     assert result.returncode == 0, result.stderr
     for table in TABLE_ORDER:
-        assert _rows(out / f"{table}.csv") == _rows(expected / f"{table}.csv")
+        assert dataset_rows(out / f"{table}.csv") == dataset_rows(expected / f"{table}.csv")
 
-
-def _rows(path: Path) -> list[list[str]]:
-    """A CSV file's rows without ``ingestion_timestamp``: the time of the load, not part of the dataset."""
-    with path.open(newline="", encoding="utf-8") as f:
-        rows = list(csv.reader(f))
-    at = rows[0].index("ingestion_timestamp")
-    return [r[:at] + r[at + 1:] for r in rows]
 
 
 def test_ctrl_c_stops_files_run_with_workers_without_deadlock(tmp_path: Path) -> None:

@@ -58,7 +58,7 @@ def test_query_password_is_not_printed_by_plan_or_progress(pg_server: URL) -> No
         assert "password=***" in plan.stdout and SECRET not in plan.stdout + plan.stderr
         load = run_cli([*TINY, "--workers", "1", "--database-url", _with_query_password(url)])
         assert load.returncode == 0, load.stderr
-        assert "password=***" in load.stderr and SECRET not in load.stdout + load.stderr
+        assert "password=***" in load.stdout and SECRET not in load.stdout + load.stderr
 
 
 def test_query_password_is_not_printed_by_validate(pg_server: URL) -> None:
