@@ -13,7 +13,7 @@ import math
 from .inventory import operations_per_day
 from .orders import max_items
 from .params import Params
-from .simulation import BLOCK
+from .simulation import unit_keys
 
 #: Mean items of a multi-item basket, and the shares the simulation turns into rows (see Simulation.estimate).
 MEAN_ITEMS = 1.7
@@ -23,15 +23,7 @@ REVIEWED_SHARE = 0.4
 
 def units(params: Params, shard: tuple[int, int] | None = None) -> list[str]:
     """The unit keys :meth:`Simulation.units` gives, in the same order, without building the simulation."""
-    p = params.sized()
-    keys = [f"customers:{b:05d}" for b in range(0, p.customers, BLOCK)]
-    keys += [f"products:{b:05d}" for b in range(0, p.products, BLOCK)]
-    keys += [f"stock:{b:05d}" for b in range(0, p.products, BLOCK)]
-    keys += [f"day:{d:05d}" for d in range(p.days)]
-    if shard is None:
-        return keys
-    k, n = shard
-    return keys[k - 1::n]
+    return unit_keys(params, shard)
 
 
 def estimate(params: Params) -> dict[str, int]:
