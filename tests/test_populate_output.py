@@ -127,3 +127,16 @@ def test_summary_rows_per_second_over_the_time_each_table_was_written(monkeypatc
     progress.add({"raw_orders": 1})  # 20
     rows = {line.split()[0]: line.split()[2] for line in progress.summary().splitlines()[1:3]}  # summary at 100
     assert rows == {"raw_customers": "1,000", "raw_orders": "0"}
+
+
+def test_summary_rate_of_a_table_written_in_one_burst_is_its_own(monkeypatch) -> None:
+    """The customers come in one unit: their rate is over that unit's time, not the whole run's."""
+    import bronze_factories.populate.progress as module
+
+    clock = iter([0.0, 2.0, 100.0, 100.0])
+    monkeypatch.setattr(module.time, "monotonic", lambda: next(clock))
+    progress = Progress({"raw_customers": 10_000, "raw_orders": 50}, "quiet")  # started at 0
+    progress.add({"raw_customers": 10_000})  # 2: one burst
+    progress.add({"raw_orders": 50})  # 100
+    rows = {line.split()[0]: line.split()[2] for line in progress.summary().splitlines()[1:3]}  # summary at 100
+    assert rows == {"raw_customers": "5,000", "raw_orders": "1"}

@@ -34,6 +34,7 @@ class Progress:
         self.skipped_units = 0
         self.started = time.monotonic()
         self._last_log = self.started
+        self._mark = self.started
         #: per table, when its first and its latest rows arrived (its rows/s: over that span)
         self.first: dict[str, float] = {}
         self.last: dict[str, float] = {}
@@ -77,7 +78,9 @@ class Progress:
         for table, n in counts.items():
             if not n:
                 continue
-            self.first.setdefault(table, now)
+            # A table is being written from the end of the previous unit (or the start) to now: a table
+            # that comes in one burst (the customers) still gets its own time, not the whole run's.
+            self.first.setdefault(table, self._mark)
             self.last[table] = now
             self.rows[table] = self.rows.get(table, 0) + n
             if self.rows[table] > self.totals.get(table, 0):  # estimates are estimates: grow, never pass 100%
@@ -92,6 +95,7 @@ class Progress:
                 if self._overall.n + n > self._overall.total:
                     self._overall.total = self._overall.n + n
                 self._overall.update(n)
+        self._mark = now
         if self.mode == "lines" and now - self._last_log >= self.log_every:
             self._last_log = now
             print(self.line(now), file=self.stream, flush=True)
@@ -123,7 +127,7 @@ class Progress:
         for table in self.totals:
             n = self.rows.get(table, 0)
             span = self.last.get(table, 0.0) - self.first.get(table, 0.0)
-            rate = n / span if span > 0.5 else n / max(elapsed, 1e-9)  # one burst: the whole run's rate
+            rate = n / span if span > 0 else 0.0
             lines.append(f"{table.ljust(width)}  {_fmt(n):>12}  {_fmt(rate):>10}")
         total = sum(self.rows.values())
         lines.append(f"{'total'.ljust(width)}  {_fmt(total):>12}  {_fmt(total / max(elapsed, 1e-9)):>10}")
