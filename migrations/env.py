@@ -16,7 +16,7 @@ import re
 import sys
 
 from alembic import context
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from bronze_factories.config import ENV_URL, ConfigError, database_url, make_engine, schema_name, translate_map
@@ -52,7 +52,9 @@ def _configure(schema: str | None, **kwargs) -> None:
 def run_migrations(connection: Connection) -> None:
     schema = translate_map(connection.engine.url, config.attributes.get("schema") or x_args.get("schema"))[SCHEMA]
     connection = connection.execution_options(schema_translate_map={SCHEMA: schema})
-    if schema is not None:
+    if schema is not None and not inspect(connection).has_schema(schema):
+        # Even with IF NOT EXISTS, CREATE SCHEMA needs the CREATE privilege on the database: a role
+        # that may only read and insert into a schema its owner migrated must get past this line.
         connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
         connection.commit()
     _configure(schema, connection=connection, render_as_batch=connection.dialect.name == "sqlite")

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+from pathlib import Path
 
-from populate_support import SMALL, bronze_tables, fresh_database, pg_url, query, run_cli
+from populate_support import SMALL, bronze_tables, clean_env, fresh_database, pg_url, query, run_cli
 from sqlalchemy.engine import URL
 from test_populate_postgres import CONTRACT_DDL
 
@@ -26,6 +29,25 @@ def test_a_read_and_insert_role_loads_into_a_schema_its_owner_migrated(pg_server
             assert query(url, "SELECT count(*) FROM bronze.raw_customers") == [(200,)]
             # without UPDATE on the id sequences it says so, instead of leaving them silently behind
             assert "could not advance" in result.stderr and "no UPDATE privilege" in result.stderr
+        finally:
+            query(url, f"DROP OWNED BY {role}")
+            query(pg_server, f"DROP ROLE IF EXISTS {role}")
+
+
+def test_alembic_upgrade_at_head_needs_no_create_privilege(pg_server: URL) -> None:
+    """``alembic upgrade head`` by a role without CREATE on the database: nothing to do, so it succeeds."""
+    role = f"bronze_reader_{os.getpid()}"
+    root = Path(__file__).resolve().parents[1]
+    with fresh_database(pg_server, "privalembic") as url:
+        upgrade(url)
+        try:
+            query(url, f"CREATE ROLE {role} LOGIN; GRANT USAGE ON SCHEMA bronze TO {role}; "
+                       f"GRANT SELECT ON ALL TABLES IN SCHEMA bronze TO {role}; "
+                       f"REVOKE CREATE ON DATABASE {url.database} FROM PUBLIC;")
+            env = {**clean_env(), "BRONZE_DATABASE_URL": pg_url(url.set(username=role))}
+            result = subprocess.run([sys.executable, "-m", "alembic", "upgrade", "head"], cwd=root, env=env,
+                                    capture_output=True, text=True, timeout=120)
+            assert result.returncode == 0, result.stderr
         finally:
             query(url, f"DROP OWNED BY {role}")
             query(pg_server, f"DROP ROLE IF EXISTS {role}")
