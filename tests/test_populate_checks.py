@@ -125,6 +125,6 @@ def test_plan_at_the_largest_sizes_needs_no_simulation_memory(tmp_path: Path) ->
     result = subprocess.run([sys.executable, "-c", code, *args], cwd=tmp_path, capture_output=True, text=True,
                             env=clean_env(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1"), timeout=120)
     assert result.returncode == 0, result.stderr
-    lines = {ln.split()[0]: ln.split()[-1] for ln in result.stdout.splitlines() if ln.startswith("raw_")}
+    lines = {ln.split()[0]: ln.split()[1] for ln in result.stdout.splitlines() if ln.startswith("raw_")}
     assert lines["raw_customers"] == "99,999,999" and lines["raw_orders"] == "2,000,000,000"
     assert list(tmp_path.iterdir()) == []
