@@ -5,8 +5,16 @@ unit's key, never on which process generates it, in which order, or in how many 
 
 * ``customers:NNNNN`` and ``products:NNNNN``: blocks of :data:`BLOCK` entities;
 * ``stock:NNNNN``: the initial ``IN`` movements of a block of products;
-* ``day:NNNNN``: one day of the window: its sessions and events, the orders placed in them,
-  their inventory movements and reviews, and the day's restocks, adjustments and transfers.
+* ``day:NNNNN``: one simulated day: customers who registered that day after the first window, its
+  sessions and events, the orders placed in them, their inventory movements and reviews, and the
+  day's restocks, adjustments and transfers;
+* ``day:NNNNN@<since>-<until>``: what one day adds to a dataset taken on from ending at ``since``
+  to ending at ``until`` (``--extend-to``, live mode): its rows dated in between, and its orders
+  whose state moved on meanwhile (upserts, :attr:`Chunk.upsert`).
+
+The story is causal (:class:`Simulation`): a dataset ending at some moment holds every row whose
+event happened before it, with each order in the state it had reached, so the same dataset can
+go on in time and a step's rows equal the difference of two datasets made at once.
 
 A unit yields :class:`Chunk` objects of at most ``batch_size`` rows of one table. A loader that
 writes a unit in one transaction, together with a ledger row, loads it exactly once.

@@ -66,11 +66,13 @@ def _coprime_step(space: int, rng: np.random.Generator) -> int:
 class ProductState:
     """Arrays indexed by product index (``PROD`` number - 1).
 
-    ``months`` holds the month (0 = January) of each day of the window; it sets the launch days
-    and the seasons (without it, every product is on sale from the start and seasons are flat).
+    ``months`` holds the month (0 = January) of each simulated day; it sets the seasons and, over
+    the first ``launch_days`` days (default: all of them), the launch days (without it, every
+    product is on sale from the start and seasons are flat). The catalog is the first window's:
+    a dataset that goes on keeps selling it.
     """
 
-    def __init__(self, seed: int, n: int, months: np.ndarray | None = None) -> None:
+    def __init__(self, seed: int, n: int, months: np.ndarray | None = None, launch_days: int | None = None) -> None:
         rng = stream(seed, "products.state")
         self.category = pick(rng, [c.weight for c in V.CATEGORIES], n).astype(np.int8)
         self.subcategory = rng.integers(0, 5, n, dtype=np.int8)
@@ -94,7 +96,7 @@ class ProductState:
         steps = np.array([_coprime_step(int(s), rng) for s in _SPACE], dtype=np.int64)
         offsets = rng.integers(0, _SPACE)
         self.name_number = (within % _SPACE[self.sub] * steps[self.sub] + offsets[self.sub]) % _SPACE[self.sub]
-        days = 1 if months is None else len(months)
+        days = 1 if months is None else launch_days or len(months)
         later = (rng.random(n) < LAUNCH_SHARE) & (days > 1)
         self.launch_day = np.where(later, rng.integers(1, max(2, days), n), 0).astype(np.int32)
         self.months = np.zeros(1, np.int64) if months is None else np.asarray(months)

@@ -1,8 +1,9 @@
 """Customers: who they are, where they live, when they registered, how much they buy.
 
 The per-customer state (registration time, buying propensity, name, address, contact and
-browsing habits) is drawn once for all customers from a few streams: it is what orders and
-sessions of any day need to know about a customer, and it is O(customers).
+browsing habits) is drawn once for the first window's customers from a few streams, and a day
+at a time (each day from its own streams) for those who register after it: it is what orders
+and sessions of any day need to know about a customer, and it is O(customers).
 """
 
 from __future__ import annotations
@@ -55,57 +56,96 @@ class CustomerState:
             calendar.start_s - history + q_pos / PRE_WINDOW_SHARE * history,
             calendar.start_s + (q_pos - PRE_WINDOW_SHARE) / (1 - PRE_WINDOW_SHARE) * window * 0.97,
         )
-        self.registered = np.maximum.accumulate(reg.astype(np.int64))
-        weight = np.minimum(rng.lognormal(0.0, 1.0, n), BUY_WEIGHT_CAP)
-        weight[rng.random(n) < NEVER_BUY_SHARE] = 0.0
-        weight[0] = max(weight[0], 1.0)
-        self.buy_weight_cdf = np.cumsum(weight)
-        self.n = n
+        self.n = 0
         self.seed = seed
         self.places = pl = places()
         self.city_cdf = np.cumsum(pl.city_weight)
+        #: New registrations a day after the first window: the window's own rate goes on.
+        self.daily_rate = n * (1 - PRE_WINDOW_SHARE) / max(1, calendar.end_s - calendar.start_s) * 86_400
+        self._window_end = calendar.end_s
+        self._window_days = (calendar.end_s - calendar.start_s) // 86_400
+        self._emails: set[str] = set()
+        self._grown_days = 0
+        weight = np.minimum(rng.lognormal(0.0, 1.0, n), BUY_WEIGHT_CAP)
+        weight[rng.random(n) < NEVER_BUY_SHARE] = 0.0
+        weight[0] = max(weight[0], 1.0)
+        self._add(np.maximum.accumulate(reg.astype(np.int64)), weight, stream(seed, "customers.people"),
+                  stream(seed, "customers.places"), stream(seed, "customers.email"), stream(seed, "customers.web"))
 
-        who = stream(seed, "customers.people")
-        self.gender = pick(who, V.GENDER_WEIGHTS, n).astype(np.int8)
+    def grow(self, day: int) -> int:
+        """Register the customers of ``day`` (counted from the window start; a day after the first
+        window) and return how many joined. Days are grown in order, each from its own streams, so
+        customer ``i`` is the same whatever the dataset's current end."""
+        after = day - self._window_days  # days after the window end, 0-based
+        assert after == self._grown_days, "customers grow one day at a time, in order, after the window"
+        self._grown_days += 1
+        count = int(np.floor(self.daily_rate * (after + 1)) - np.floor(self.daily_rate * after))
+        if not count:
+            return 0
+        rng = stream(self.seed, "customers.later", day)
+        t = self._window_end + after * 86_400 + np.sort(rng.integers(0, 86_400, count))
+        weight = np.minimum(rng.lognormal(0.0, 1.0, count), BUY_WEIGHT_CAP)
+        weight[rng.random(count) < NEVER_BUY_SHARE] = 0.0
+        self._add(t, weight, *(stream(self.seed, f"customers.later.{what}", day)
+                               for what in ("people", "places", "email", "web")))
+        return count
+
+    def _add(self, registered: np.ndarray, weight: np.ndarray, who: np.random.Generator,
+             where: np.random.Generator, mail: np.random.Generator, web: np.random.Generator) -> None:
+        """Append ``len(registered)`` customers (registered in ascending order after everyone so far)."""
+        n, lo = len(registered), self.n
+        pl = self.places
+
+        def put(name: str, values: np.ndarray) -> None:
+            setattr(self, name, values if lo == 0 else np.concatenate([getattr(self, name), values]))
+
+        put("registered", registered)
+        cdf = np.cumsum(weight) + (self.buy_weight_cdf[-1] if lo else 0.0)
+        put("buy_weight_cdf", cdf)
+
+        gender = pick(who, V.GENDER_WEIGHTS, n).astype(np.int8)
         female = pick(who, P.FEMALE_WEIGHTS, n)
         male = len(P.FEMALE_NAMES) + pick(who, P.MALE_WEIGHTS, n)
         either = np.where(who.random(n) < 0.5, female, male)  # non-binary, undisclosed: any name
-        self.first = np.select([self.gender == 0, self.gender == 1], [female, male], either).astype(np.int16)
-        self.last = pick(who, P.LAST_WEIGHTS, n).astype(np.int16)
+        put("gender", gender)
+        put("first", np.select([gender == 0, gender == 1], [female, male], either).astype(np.int16))
+        put("last", pick(who, P.LAST_WEIGHTS, n).astype(np.int16))
         band = pick(who, P.AGE_WEIGHTS, n)
         low, high = np.array([b[0] for b in P.AGE_BANDS]), np.array([b[1] for b in P.AGE_BANDS])
         years, fraction = who.integers(low[band], high[band] + 1), who.random(n)
-        self.age_days = ((years * 365.2425 + fraction * 360).astype(np.int64) + 2).astype(np.int32)  # P.age_days
-        self.opt_in = who.random(n) < np.array(P.OPT_IN_BY_BAND)[band]
-        born = (self.registered - self.age_days.astype(np.int64) * 86_400) // 86_400
-        self.birth_year = (born.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970).astype(np.int16)
+        age_days = ((years * 365.2425 + fraction * 360).astype(np.int64) + 2).astype(np.int32)  # P.age_days
+        put("age_days", age_days)
+        put("opt_in", who.random(n) < np.array(P.OPT_IN_BY_BAND)[band])
+        born = (registered - age_days.astype(np.int64) * 86_400) // 86_400
+        put("birth_year",
+            (born.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970).astype(np.int16))
 
-        where = stream(seed, "customers.places")
-        self.city = pl.pick_cities(where, n).astype(np.int16)
-        self.zip = pl.pick_in(where, pl.zip_ptr, self.city).astype(np.int16)
+        city = pl.pick_cities(where, n).astype(np.int16)
+        put("city", city)
+        put("zip", pl.pick_in(where, pl.zip_ptr, city).astype(np.int16))
         number, name, suffix = pl.pick_streets(where, n)
-        self.house, self.street, self.suffix = number.astype(np.int32), name.astype(np.int16), suffix.astype(np.int8)
-        self.area = pl.pick_in(where, pl.area_ptr, self.city).astype(np.int8)
-        self.line = where.integers(0, 100, n).astype(np.int8)
+        put("house", number.astype(np.int32))
+        put("street", name.astype(np.int16))
+        put("suffix", suffix.astype(np.int8))
+        put("area", pl.pick_in(where, pl.area_ptr, city).astype(np.int8))
+        put("line", where.integers(0, 100, n).astype(np.int8))
 
-        mail = stream(seed, "customers.email")
-        self.email_pattern = pick(mail, P.EMAIL_PATTERN_WEIGHTS, n).astype(np.int8)
-        self.email_domain = pick(mail, P.EMAIL_DOMAIN_WEIGHTS, n).astype(np.int8)
-        self.email_number = mail.integers(0, 100, n).astype(np.int8)
-        self.email_taken = np.zeros(n, bool)
-        seen: set[str] = set()
-        for i in range(n):
+        put("email_pattern", pick(mail, P.EMAIL_PATTERN_WEIGHTS, n).astype(np.int8))
+        put("email_domain", pick(mail, P.EMAIL_DOMAIN_WEIGHTS, n).astype(np.int8))
+        put("email_number", mail.integers(0, 100, n).astype(np.int8))
+        put("email_taken", np.zeros(n, bool))
+        self.n = lo + n
+        for i in range(lo, lo + n):  # unique over everyone registered before
             email = self._base_email(i)
-            if email in seen:
+            if email in self._emails:
                 self.email_taken[i] = True
-            seen.add(email)
+            self._emails.add(email)
 
-        web = stream(seed, "customers.web")
         devices = pick(web, PAIR_WEIGHT, 2 * n).reshape(n, 2)
         one = web.random(n) >= W.SECOND_DEVICE_SHARE
         devices[one, 1] = devices[one, 0]
-        self.devices = devices.astype(np.int8)
-        self.home_ip = pl.ip(np.repeat(self.city, 2), web.integers(0, _TWO32, 2 * n)).reshape(n, 2)
+        put("devices", devices.astype(np.int8))
+        put("home_ip", pl.ip(np.repeat(city, 2), web.integers(0, _TWO32, 2 * n)).reshape(n, 2))
 
     def registered_by(self, t: np.ndarray) -> np.ndarray:
         """How many customers had registered at time ``t`` (seconds): indices below it are eligible."""

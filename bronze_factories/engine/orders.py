@@ -8,6 +8,7 @@ same ledger, which is how they stay consistent with each other.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,6 +31,13 @@ NONE = -1
 QUANTITY_WEIGHTS = (0.75, 0.18, 0.05, 0.015, 0.005)
 MAX_GAP = 900  # seconds between two events of a session
 CANCEL_REASONS = ("customer_request", "out_of_stock")
+CANCEL_SHARE = 0.08  # of orders, cancelled by the customer within hours
+SLOW_SHARE = 0.15  # of orders, a day longer in the warehouse
+RETURN_SHARE = 0.07  # of delivered orders
+#: The order's state-changing times, in lifecycle order.
+LIFECYCLE = ("processing_at", "shipped_at", "delivered_at", "returned_at", "cancelled_at")
+#: The longest a back-order may wait for stock before it is cancelled instead.
+MAX_BACKORDER_WAIT = 14 * 86_400
 #: No order is placed in a day's first minute: that minute holds the day's restocks and stock adjustments.
 FIRST_ORDER_S = 60
 CUSTOMER_REQUEST, OUT_OF_STOCK = range(2)
@@ -58,7 +66,8 @@ class DayOrders:
     shipping_cents: np.ndarray
     total_cents: np.ndarray
     payment_method: np.ndarray
-    status: np.ndarray
+    status: np.ndarray  # where the lifecycle ends (DELIVERED, RETURNED or CANCELLED); see at()
+    processing_at: np.ndarray
     shipped_at: np.ndarray
     delivered_at: np.ndarray
     returned_at: np.ndarray
@@ -73,6 +82,27 @@ class DayOrders:
 
     def __len__(self) -> int:
         return len(self.index)
+
+    def at(self, now: int) -> DayOrders:
+        """The orders as they stand just before ``now`` (seconds): the status reached by then and only
+        the fulfilment times already past. Times of events still to come read as :data:`NONE`."""
+        past = {k: np.where((v != NONE) & (v < now), v, NONE) for k, v in self.lifecycle().items()}
+        status = np.select(
+            [past["cancelled_at"] != NONE, past["returned_at"] != NONE, past["delivered_at"] != NONE,
+             past["shipped_at"] != NONE, past["processing_at"] != NONE], [CANCELLED, RETURNED, DELIVERED, SHIPPED,
+                                                                          PROCESSING], PENDING)
+        return dataclasses.replace(self, status=status, **past)
+
+    def lifecycle(self) -> dict[str, np.ndarray]:
+        """The times at which each order changes state (``NONE`` for a change it never makes)."""
+        return {k: getattr(self, k) for k in LIFECYCLE}
+
+    def changed(self, lo: int, hi: int) -> np.ndarray:
+        """Positions of the orders placed before ``lo`` whose state changes in ``[lo, hi)``."""
+        moved = np.zeros(len(self), bool)
+        for v in self.lifecycle().values():
+            moved |= (v >= lo) & (v < hi)
+        return np.flatnonzero(moved & (self.t < lo))
 
     @property
     def items_per_order(self) -> np.ndarray:
@@ -110,7 +140,7 @@ def day_orders(
 ) -> DayOrders:
     rng = stream(params.seed, "orders", day)
     n = int(calendar.orders[day])
-    start_s, end_s = calendar.start_s, calendar.end_s
+    start_s = calendar.start_s
     t = calendar.day_start(day) + np.maximum(times_of_day(rng, n), FIRST_ORDER_S)
 
     n_items = (pick(rng, V.BASKET_WEIGHTS, n) + 1).clip(1, max_items(params))
@@ -145,36 +175,23 @@ def day_orders(
     tax = np.rint(subtotal * V.TAX_RATE).astype(np.int64)
     shipping = np.where(subtotal >= V.FREE_SHIPPING_OVER * 100, 0, round(V.SHIPPING_COST * 100)).astype(np.int64)
 
-    # Fulfilment follows the order's age at the end of the window.
-    age = end_s - t
+    # The whole lifecycle is drawn when the order is placed; what a row shows is its state at the
+    # dataset's end (DayOrders.at), so extending the dataset moves orders on without redrawing them.
     u, u_return = rng.random(n), rng.random(n)
     ship_delay = rng.integers(4 * HOUR, 23 * HOUR, n)
     transit = rng.integers(1 * DAY, 5 * DAY, n)
     return_delay = rng.integers(2 * DAY, 20 * DAY, n)
     cancel_delay = rng.integers(600, 20 * HOUR, n)
-    status = np.full(n, SHIPPED)
-    shipped_at = np.full(n, NONE, np.int64)
-    delivered_at = np.full(n, NONE, np.int64)
-    returned_at = np.full(n, NONE, np.int64)
-    cancelled_at = np.full(n, NONE, np.int64)
-
-    recent = age < DAY
-    status[recent] = np.where(u[recent] < 0.5, PENDING, PROCESSING)
-    cancelled = ~recent & (u < 0.08)
-    status[cancelled] = CANCELLED
-    cancelled_at[cancelled] = t[cancelled] + np.minimum(cancel_delay[cancelled], age[cancelled] - 1)
-    processing = ~recent & ~cancelled & (age < 2 * DAY) & (u < 0.23)
-    status[processing] = PROCESSING
-    moving = ~recent & ~cancelled & ~processing
-    shipped_at[moving] = t[moving] + np.minimum(ship_delay[moving], age[moving] - 1)
-    arrival = shipped_at + transit
-    delivered = moving & (arrival < end_s)
-    status[delivered] = DELIVERED
-    delivered_at[delivered] = arrival[delivered]
-    back = delivered_at + return_delay
-    returned = delivered & (u_return < 0.07) & (back < end_s)
-    status[returned] = RETURNED
-    returned_at[returned] = back[returned]
+    processing_delay = rng.integers(5 * 60, 3 * HOUR, n)
+    cancelled = u < CANCEL_SHARE
+    ship_delay = np.where(u < CANCEL_SHARE + SLOW_SHARE, ship_delay + DAY, ship_delay)  # a slow warehouse day
+    shipped_at = np.where(cancelled, NONE, t + ship_delay)
+    delivered_at = np.where(cancelled, NONE, shipped_at + transit)
+    wants_return = u_return < RETURN_SHARE
+    returned_at = np.where(~cancelled & wants_return, delivered_at + return_delay, NONE)
+    cancelled_at = np.where(cancelled, t + cancel_delay, NONE)
+    processing_at = t + np.minimum(processing_delay, np.where(cancelled, cancel_delay - 1, processing_delay))
+    status = np.select([cancelled, returned_at != NONE], [CANCELLED, RETURNED], DELIVERED)
 
     return DayOrders(
         day=day,
@@ -197,37 +214,36 @@ def day_orders(
         total_cents=subtotal + tax + shipping,
         payment_method=pick(rng, V.PAYMENT_METHOD_WEIGHTS, n),
         status=status,
+        processing_at=processing_at,
         shipped_at=shipped_at,
         delivered_at=delivered_at,
         returned_at=returned_at,
         cancelled_at=cancelled_at,
         transit=transit,
         return_delay=return_delay,
-        wants_return=u_return < 0.07,
+        wants_return=wants_return,
         cancel_delay=cancel_delay,
         cancel_reason=np.full(n, CUSTOMER_REQUEST, np.int8),
         backordered=np.zeros(n, bool),
     )
 
 
-def ship_later(orders: DayOrders, k: int, shipped: int, end_s: int) -> None:
+def ship_later(orders: DayOrders, k: int, shipped: int) -> None:
     """Order ``k`` leaves the warehouse at ``shipped`` (a back-order): delivery and return follow it."""
     orders.backordered[k] = True
     orders.shipped_at[k] = shipped
-    arrival = shipped + int(orders.transit[k])
-    delivered = arrival < end_s
-    orders.delivered_at[k] = arrival if delivered else NONE
-    back = arrival + int(orders.return_delay[k])
-    returned = delivered and bool(orders.wants_return[k]) and back < end_s
-    orders.returned_at[k] = back if returned else NONE
-    orders.status[k] = RETURNED if returned else DELIVERED if delivered else SHIPPED
+    orders.delivered_at[k] = shipped + int(orders.transit[k])
+    returned = bool(orders.wants_return[k])
+    orders.returned_at[k] = orders.delivered_at[k] + int(orders.return_delay[k]) if returned else NONE
+    orders.status[k] = RETURNED if returned else DELIVERED
 
 
-def cancel(orders: DayOrders, k: int, reason: int, end_s: int) -> None:
+def cancel(orders: DayOrders, k: int, reason: int) -> None:
     """Order ``k`` is cancelled (for ``reason``) instead of shipped."""
     orders.status[k] = CANCELLED
     orders.cancel_reason[k] = reason
-    orders.cancelled_at[k] = int(orders.t[k]) + min(int(orders.cancel_delay[k]), end_s - int(orders.t[k]) - 1)
+    orders.cancelled_at[k] = int(orders.t[k]) + int(orders.cancel_delay[k])
+    orders.processing_at[k] = min(int(orders.processing_at[k]), int(orders.cancelled_at[k]) - 1)
     orders.shipped_at[k] = orders.delivered_at[k] = orders.returned_at[k] = NONE
 
 
@@ -240,18 +256,18 @@ def _ts(seconds: int, iso_of: dict[int, str]) -> str:
 
 
 def order_rows(
-    batch: DayOrders, customers: CustomerState, pools: Pools, session_ids: list[str], lo: int = 0, hi: int | None = None,
+    batch: DayOrders, customers: CustomerState, pools: Pools, session_ids: list[str], which: np.ndarray,
 ) -> list[tuple]:
-    """Rows of ``raw_orders`` ``lo``..``hi - 1`` of a day's ledger; ``session_ids[k]`` is where order ``k`` was placed."""
-    hi = len(batch) if hi is None else min(hi, len(batch))
-    piece = slice(lo, hi)
+    """Rows of ``raw_orders`` at positions ``which`` of a day's ledger (pass the view ``at`` the
+    dataset's end); ``session_ids[k]`` is where order ``k`` was placed."""
+    piece = np.asarray(which, np.int64)
     stamps = np.concatenate([batch.t[piece], batch.shipped_at[piece], batch.delivered_at[piece],
                              batch.returned_at[piece], batch.cancelled_at[piece]])
     stamps = np.unique(stamps[stamps != NONE])
     iso_of = dict(zip(stamps.tolist(), iso(stamps).tolist(), strict=True))
-    order_sql = sql(batch.t[piece]).tolist()
+    order_sql = dict(zip(piece.tolist(), sql(batch.t[piece]).tolist(), strict=True))
     rows = []
-    for k in range(lo, hi):
+    for k in piece.tolist():
         oid = order_id(int(batch.index[k]))
         cid = customer_id(int(batch.customer[k]))
         status = V.ORDER_STATUSES[batch.status[k]]
@@ -281,5 +297,5 @@ def order_rows(
             f'"cancelled_at": {_ts(int(batch.cancelled_at[k]), iso_of)}, "cancel_reason": {reason}, '
             f'"backordered": {"true" if batch.backordered[k] else "false"}}}'
         )
-        rows.append((oid, cid, order_sql[k - lo], status, address, total, V.SOURCE_SYSTEM, raw))
+        rows.append((oid, cid, order_sql[k], status, address, total, V.SOURCE_SYSTEM, raw))
     return rows

@@ -58,6 +58,9 @@ class Params:
     scale: float = 1.0
     #: the ``source_system`` column of every row
     source_system: str = SOURCE_SYSTEM
+    #: Where the dataset ends now (midnight-based naive UTC), if it went on past ``end_date``
+    #: (``--extend-to``, live mode). Not part of the identity: the same dataset, further in time.
+    until: dt.datetime | None = None
 
     def __post_init__(self) -> None:
         for name in ("customers", "products", "orders", "days", "sessions_per_day", "events_min",
@@ -86,6 +89,9 @@ class Params:
             )
         if sized.customers > 99_999_999 or sized.products > 99_999_999:
             raise ParamsError("customers and products are limited to 99,999,999 (8-digit ids)")
+        if self.until is not None and self.until < self.end:
+            raise ParamsError(f"the dataset cannot end at {self.until}, before its end date {self.end_date}; "
+                              "--extend-to must be on or after --end-date")
         if not isinstance(self.source_system, str) or not 0 < len(self.source_system) <= 50:
             raise ParamsError(f"source system must be 1 to 50 characters, got {self.source_system!r}")
 
@@ -131,5 +137,6 @@ class Params:
     def from_identity(cls, identity: dict[str, object]) -> Params:
         values = dict(identity)
         values.pop("versions", None)
+        values.pop("until", None)
         values["end_date"] = dt.date.fromisoformat(str(values["end_date"]))
         return cls(**values)  # type: ignore[arg-type]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
@@ -13,8 +15,8 @@ from .catalog import ProductState, product_rows
 from .columns import COLUMNS
 from .customers import CustomerState, customer_rows
 from .demand import Calendar
-from .inventory import movement_rows, operations_per_day, order_movements
-from .orders import day_orders, max_items, order_rows
+from .inventory import Movements, movement_rows, operations_per_day, order_movements
+from .orders import DayOrders, day_orders, max_items, order_rows
 from .params import Params
 from .pools import build_pools
 from .reviews import review_rows
@@ -27,75 +29,207 @@ BLOCK = 10_000
 PIECE = 1_000
 
 
+#: How many days before a step's start an order's day can still produce rows or change: a back-order
+#: waits up to 14 days, shipping takes up to two, transit five, a return comes within 20 days of
+#: delivery and a review within 30 (tests/test_extend.py checks this bound against the lifecycle).
+LOOKBACK_DAYS = 64
+#: ``next_order_t`` of a customer whose second order is not known (yet).
+NEVER = np.iinfo(np.int64).max // 2
+DAY_S = 86_400
+
+
 @dataclass(frozen=True)
 class Chunk:
-    """At most ``batch_size`` load-ready rows of one table, from one work unit."""
+    """At most ``batch_size`` load-ready rows of one table, from one work unit.
+
+    ``upsert`` marks rows that replace an earlier version of themselves (an order whose state moved
+    on since the dataset's previous end): a loader writes them over the row with the same key.
+    """
 
     table: str
     unit: str
     rows: list[tuple]
+    upsert: bool = False
 
 
-def _chunks(table: str, unit: str, rows: list[tuple], batch_size: int) -> Iterator[Chunk]:
+def _chunks(table: str, unit: str, rows: list[tuple], batch_size: int, upsert: bool = False) -> Iterator[Chunk]:
     for i in range(0, len(rows), batch_size):
-        yield Chunk(table, unit, rows[i:i + batch_size])
+        yield Chunk(table, unit, rows[i:i + batch_size], upsert)
 
 
-def unit_keys(params: Params, shard: tuple[int, int] | None = None) -> list[str]:
+def days_until(params: Params, until: int | None) -> int:
+    """Days simulated for a dataset ending at ``until`` (seconds; default its end date): whole days,
+    at least the first window."""
+    p = params.sized()
+    if until is None:
+        if p.until is None:
+            return p.days
+        until = seconds(p.until)
+    return max(p.days, -(-(until - seconds(p.start)) // DAY_S))
+
+
+def seconds(moment: dt.datetime | dt.date) -> int:
+    """Seconds since the epoch of a naive UTC datetime (a date is its midnight)."""
+    if not isinstance(moment, dt.datetime):
+        moment = dt.datetime.combine(moment, dt.time())
+    return int((moment - dt.datetime(1970, 1, 1)).total_seconds())
+
+
+def moment(at: int) -> dt.datetime:
+    """The naive UTC datetime of ``at`` seconds since the epoch."""
+    return dt.datetime(1970, 1, 1) + dt.timedelta(seconds=at)
+
+
+def stamp(moment: int) -> str:
+    """``YYYYMMDDTHHMMSS`` of ``moment`` (seconds): how unit keys and the ledger name a dataset's end."""
+    return f"{dt.datetime(1970, 1, 1) + dt.timedelta(seconds=moment):%Y%m%dT%H%M%S}"
+
+
+def unit_keys(params: Params, shard: tuple[int, int] | None = None, until: int | None = None) -> list[str]:
     """:meth:`Simulation.units` from the parameters alone (no simulation needed to list them)."""
     p = params.sized()
     keys = [f"customers:{b:05d}" for b in range(0, p.customers, BLOCK)]
     keys += [f"products:{b:05d}" for b in range(0, p.products, BLOCK)]
     keys += [f"stock:{b:05d}" for b in range(0, p.products, BLOCK)]
-    keys += [f"day:{d:05d}" for d in range(p.days)]
+    keys += [f"day:{d:05d}" for d in range(days_until(params, until))]
     if shard is None:
         return keys
     k, n = shard
     return keys[k - 1::n]
 
 
-class Simulation:
-    """One simulated store for one set of parameters.
+def step_keys(params: Params, since: int, until: int) -> list[str]:
+    """The units that take a loaded dataset from ending at ``since`` to ending at ``until``: every day
+    that can have rows or changes in ``[since, until)``, each keyed by the step."""
+    p = params.sized()
+    start = seconds(p.start)
+    first = max(0, (since - start) // DAY_S - LOOKBACK_DAYS)
+    last = (until - 1 - start) // DAY_S
+    return [f"day:{d:05d}@{stamp(since)}-{stamp(until)}" for d in range(first, last + 1)]
 
-    Building it runs the cheap *order ledger* pass (every order's customer, items and
-    fulfilment, without formatting a row) to derive the per-customer state that later units
-    need (whose order is whose first, when their next one comes), and runs the stock policy
-    forward over the days (:mod:`.stock`): its state is O(products x warehouses); what it keeps
-    per day is that day's restocks, transfers and adjustments and the few orders it changed.
+
+def parse_step(unit: str) -> tuple[int, int | None, int | None]:
+    """``(day, since, until)`` of a day unit key (``since``/``until`` are ``None`` for a plain day)."""
+    kind, _, rest = unit.partition(":")
+    if kind != "day":
+        raise ValueError(f"unknown work unit {unit!r}")
+    number, _, window = rest.partition("@")
+    if not window:
+        return int(number), None, None
+    lo, _, hi = window.partition("-")
+    return int(number), seconds(dt.datetime.strptime(lo, "%Y%m%dT%H%M%S")), \
+        seconds(dt.datetime.strptime(hi, "%Y%m%dT%H%M%S"))
+
+
+def _subset(m: Movements, mask: np.ndarray) -> Movements:
+    keep = np.flatnonzero(mask)
+    return Movements(
+        inventory_id=m.inventory_id[keep], product=m.product[keep], warehouse=m.warehouse[keep],
+        quantity=m.quantity[keep], kind=m.kind[keep], t=m.t[keep],
+        reference=[m.reference[i] for i in keep.tolist()], reason=[m.reason[i] for i in keep.tolist()],
+    )
+
+
+class Simulation:
+    """One simulated store for one set of parameters, up to a moment ``until`` (seconds; default the
+    parameters' end date).
+
+    The story is causal: a day's orders, stock decisions and registrations depend only on the
+    parameters and the days before it, and every order's lifecycle is drawn when it is placed. So
+    the same store can go on past its end date: a dataset ending at ``until`` holds every row whose
+    event happened before ``until``, and its orders show the state they had reached by then.
+
+    Building it runs the cheap *order ledger* pass over the simulated days (every order's customer,
+    items and lifecycle, without formatting a row) to derive the per-customer state that later units
+    need (whose order is whose first, when their next one comes), and runs the stock policy forward
+    (:mod:`.stock`): its state is O(products x warehouses); what it keeps per day is that day's
+    restocks, transfers and adjustments and the few orders it changed. ``keep_days`` (for a live
+    run) keeps only that many recent days of it, so memory does not grow with the run.
     """
 
-    def __init__(self, params: Params) -> None:
+    def __init__(self, params: Params, until: int | None = None, keep_days: int | None = None) -> None:
         self.params = p = params.sized()
-        self.calendar = Calendar(p)
+        if until is None:
+            until = seconds(p.until or p.end)
+        self.until = until
+        self.keep_days = keep_days
+        days = days_until(p, self.until)
+        self.calendar = Calendar(p, days)
         self.pools = build_pools(p.seed)
         self.customers = CustomerState(p.seed, p.customers, self.calendar, self.pools)
-        self.products = ProductState(p.seed, p.products, self.calendar.months)
+        self.products = ProductState(p.seed, p.products, self.calendar.months, launch_days=p.days)
         self.first_order = np.full(p.customers, -1, np.int64)
-        self.next_order_t = np.full(p.customers, self.calendar.end_s, np.int64)
+        self.next_order_t = np.full(p.customers, NEVER, np.int64)
+        #: Customers registered on each day after the first window: day -> (first index, end index).
+        self.joined: dict[int, tuple[int, int]] = {}
         self.stock = StockPolicy(p, self.calendar, self.products)
-        self.day_stock: list[DayStock] = []
-        for day in range(p.days):
+        self.day_stock: dict[int, DayStock] = {}
+        self._cache: dict[int, DayOrders] = {}
+        self.simulated = 0
+        self._simulate(days)
+
+    def _simulate(self, days: int) -> None:
+        p = self.params
+        for day in range(self.simulated, days):
+            if day >= p.days:
+                lo = self.customers.n
+                grown = self.customers.grow(day)
+                self.joined[day] = (lo, lo + grown)
+                if grown:
+                    self.first_order = np.concatenate([self.first_order, np.full(grown, -1, np.int64)])
+                    self.next_order_t = np.concatenate([self.next_order_t, np.full(grown, NEVER, np.int64)])
             orders = day_orders(p, self.calendar, self.customers, self.products, day)
-            self.day_stock.append(self.stock.step(day, orders))
+            self.day_stock[day] = self.stock.step(day, orders)
             for idx, cust, t in zip(orders.index.tolist(), orders.customer.tolist(), orders.t.tolist(), strict=True):
                 if self.first_order[cust] < 0:
                     self.first_order[cust] = idx
-                elif self.next_order_t[cust] == self.calendar.end_s:
+                elif self.next_order_t[cust] == NEVER:
                     self.next_order_t[cust] = t
+        self.simulated = max(self.simulated, days)
+        if self.keep_days is not None:
+            oldest = self.simulated - self.keep_days
+            for old in [d for d in self.day_stock if d < oldest]:
+                del self.day_stock[old]
+            for old in [d for d in self._cache if d < oldest]:
+                del self._cache[old]
 
-    def _orders(self, day: int):
+    def advance(self, until: int) -> None:
+        """Go on to ``until`` (later than the current end): simulate the days it reaches."""
+        if until < self.until:
+            raise ValueError("a simulation only goes forward in time")
+        self.params = dataclasses.replace(self.params, until=moment(until))
+        days = days_until(self.params, until)
+        if days > self.simulated:
+            self.calendar = Calendar(self.params, days)
+            self.products.months = self.calendar.months
+            self.stock.calendar = self.calendar
+            self._simulate(days)
+        self.until = until
+
+    def _orders(self, day: int) -> DayOrders:
         """The day's ledger as the stock policy left it (moved, back-ordered and cancelled orders)."""
+        cached = self._cache.get(day)
+        if cached is not None:
+            return cached
+        if day not in self.day_stock:
+            raise ValueError(f"day {day} is older than the {self.keep_days} days this simulation keeps")
         orders = day_orders(self.params, self.calendar, self.customers, self.products, day)
-        self.day_stock[day].apply(orders, self.calendar.end_s)
+        self.day_stock[day].apply(orders)
+        if self.keep_days is not None:
+            self._cache[day] = orders
         return orders
 
     def units(self, shard: tuple[int, int] | None = None) -> list[str]:
         """Unit keys in load order; with ``shard=(k, n)`` (1-based k) only the k-th of n disjoint parts."""
-        return unit_keys(self.params, shard)
+        return unit_keys(self.params, shard, self.until)
+
+    def step_units(self, since: int) -> list[str]:
+        """The units that take the dataset from ending at ``since`` to ending at this simulation's end."""
+        return step_keys(self.params, since, self.until)
 
     def generate_unit(self, unit: str, batch_size: int = 50_000) -> Iterator[Chunk]:
-        """The chunks of one unit: parents before children (a day yields sessions and their events
-        slice by slice, then orders, inventory movements and reviews)."""
+        """The chunks of one unit: parents before children (a day yields its new customers, sessions and
+        their events slice by slice, then orders, inventory movements and reviews)."""
         chunks = self._unit_chunks(unit, batch_size)
         if self.params.source_system == SOURCE_SYSTEM:
             yield from chunks
@@ -104,13 +238,14 @@ class Simulation:
         for chunk in chunks:
             at = COLUMNS[chunk.table].index("source_system")
             value = self.params.source_system
-            yield Chunk(chunk.table, chunk.unit, [(*row[:at], value, *row[at + 1:]) for row in chunk.rows])
+            rows = [(*row[:at], value, *row[at + 1:]) for row in chunk.rows]
+            yield Chunk(chunk.table, chunk.unit, rows, chunk.upsert)
 
     def _unit_chunks(self, unit: str, batch_size: int) -> Iterator[Chunk]:
         kind, _, number = unit.partition(":")
         p = self.params
-        n = int(number)
         if kind in ("customers", "products", "stock"):
+            n = int(number)
             table, rows_of = {
                 "customers": ("raw_customers", lambda lo, hi: customer_rows(self.customers, self.pools, p.seed, lo, hi)),
                 "products": ("raw_products", lambda lo, hi: product_rows(self.products, self.pools, p.seed, lo, hi,
@@ -120,37 +255,61 @@ class Simulation:
             last = min(n + BLOCK, p.customers if kind == "customers" else p.products)
             for lo in range(n, last, PIECE):
                 yield from _chunks(table, unit, rows_of(lo, min(lo + PIECE, last)), batch_size)
-        elif kind == "day":
-            orders = self._orders(n)
-            for table, rows in day_web(p, self.calendar, self.customers, self.products, self.pools, n, orders):
+            return
+        day, since, until = parse_step(unit)
+        if until is not None and until != self.until:
+            raise ValueError(f"unit {unit} belongs to a dataset ending at {stamp(until)}, not {stamp(self.until)}")
+        yield from self._day_chunks(unit, day, since, batch_size)
+
+    def _day_chunks(self, unit: str, day: int, since: int | None, batch_size: int) -> Iterator[Chunk]:
+        """Rows of ``day`` whose event happened in ``[since, until)`` (``since=None``: all before
+        ``until``), and, after ``since``, the day's orders whose state moved on meanwhile (upserts)."""
+        p, until = self.params, self.until
+        lo = -NEVER if since is None else since
+        orders = self._orders(day)
+        if self.calendar.day_start(day + 1) > lo and self.calendar.day_start(day) < until:
+            first, last = self.joined.get(day, (0, 0))
+            registered = self.customers.registered[first:last]
+            which = np.flatnonzero((registered >= lo) & (registered < until)) + first
+            for a in range(0, len(which), PIECE):
+                piece = which[a:a + PIECE]
+                rows = customer_rows(self.customers, self.pools, p.seed, int(piece[0]), int(piece[-1]) + 1)
+                yield from _chunks("raw_customers", unit, rows, batch_size)
+            web = day_web(p, self.calendar, self.customers, self.products, self.pools, day, orders, since, until)
+            for table, rows in web:
                 yield from _chunks(table, unit, rows, batch_size)
-            # Orders and movements are formatted in pieces too: a busy day at a large scale stays small.
-            session_ids = purchase_session_ids(self.calendar, orders)
-            for lo in range(0, len(orders), PIECE):
-                rows = order_rows(orders, self.customers, self.pools, session_ids, lo, lo + PIECE)
-                yield from _chunks("raw_orders", unit, rows, batch_size)
-            for moves in (order_movements(orders), self.day_stock[n].movements):
-                for lo in range(0, len(moves.inventory_id), PIECE):
-                    yield from _chunks("raw_inventory", unit, movement_rows(moves, lo, lo + PIECE), batch_size)
-            reviews = review_rows(p, self.products, orders, self.first_order, self.next_order_t, self.calendar.end_s)
-            yield from _chunks("raw_reviews", unit, reviews, batch_size)
-        else:
-            raise ValueError(f"unknown work unit {unit!r}")
+        now = orders.at(until)
+        session_ids = purchase_session_ids(self.calendar, orders)
+        placed = np.flatnonzero((orders.t >= lo) & (orders.t < until))
+        moved = orders.changed(lo, until) if since is not None else np.zeros(0, np.int64)
+        for positions, upsert in ((placed, False), (moved, True)):
+            for a in range(0, len(positions), PIECE):
+                rows = order_rows(now, self.customers, self.pools, session_ids, positions[a:a + PIECE])
+                yield from _chunks("raw_orders", unit, rows, batch_size, upsert)
+        for moves in (order_movements(orders), self.day_stock[day].movements):
+            moves = _subset(moves, (moves.t >= lo) & (moves.t < until))
+            for a in range(0, len(moves.inventory_id), PIECE):
+                yield from _chunks("raw_inventory", unit, movement_rows(moves, a, a + PIECE), batch_size)
+        reviews = review_rows(p, self.products, orders, self.first_order, self.next_order_t, until,
+                              -NEVER if since is None else since)
+        yield from _chunks("raw_reviews", unit, reviews, batch_size)
 
     def estimate(self) -> dict[str, int]:
-        """Expected rows per table (exact for customers, products, orders and sessions)."""
+        """Expected rows per table (exact for customers, products, orders and sessions of the first window)."""
         p = self.params
-        sessions = p.sessions_per_day * p.days
+        days = self.simulated
+        sessions = int(self.calendar.sessions.sum())
         mean_items = 1.7 if max_items(p) > 1 else 1.0
         restocks, adjustments, transfers = operations_per_day(p.products, p.warehouses)
-        ops = p.days * (restocks + adjustments + 2 * transfers)
+        ops = days * (restocks + adjustments + 2 * transfers)
+        orders = int(self.calendar.orders.sum())
         return {
-            "raw_customers": p.customers,
+            "raw_customers": self.customers.n,
             "raw_products": p.products,
             "raw_sessions": sessions,
             "raw_clickstream": round(sessions * (p.events_min + p.events_max) / 2),
-            "raw_orders": p.orders,
-            "raw_inventory": p.products * p.warehouses + round(p.orders * mean_items * 0.9) + ops,
+            "raw_orders": orders,
+            "raw_inventory": p.products * p.warehouses + round(orders * mean_items * 0.9) + ops,
             "raw_reviews": round(int((self.first_order >= 0).sum()) * mean_items * 0.4),
         }
 

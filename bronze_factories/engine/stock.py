@@ -37,7 +37,7 @@ from .catalog import ProductState
 from .demand import Calendar
 from .ids import DAILY_OPERATIONS, OPS_PER_DAY
 from .inventory import Movements
-from .orders import NONE, OUT_OF_STOCK, DayOrders, cancel, max_items, ship_later
+from .orders import MAX_BACKORDER_WAIT, NONE, OUT_OF_STOCK, DayOrders, cancel, max_items, ship_later
 from .params import Params
 from .rng import pick, stream
 
@@ -61,15 +61,15 @@ class DayStock:
     action: np.ndarray  # MOVED, BACKORDERED or CANCELLED
     value: np.ndarray  # new warehouse (MOVED) or shipping time (BACKORDERED)
 
-    def apply(self, orders: DayOrders, end_s: int) -> None:
+    def apply(self, orders: DayOrders) -> None:
         """Make the day's ledger say what the policy decided (as when it decided it)."""
         for k, action, value in zip(self.order.tolist(), self.action.tolist(), self.value.tolist(), strict=True):
             if action == MOVED:
                 orders.warehouse[k] = value
             elif action == BACKORDERED:
-                ship_later(orders, k, value, end_s)
+                ship_later(orders, k, value)
             else:
-                cancel(orders, k, OUT_OF_STOCK, end_s)
+                cancel(orders, k, OUT_OF_STOCK)
 
 
 def expected_units_per_day(params: Params, products: ProductState) -> np.ndarray:
@@ -95,9 +95,17 @@ class StockPolicy:
         self.arrival_t = np.zeros(len(self.shelf), np.int64)
         self.placed_day = np.zeros(len(self.shelf), np.int64)
         self.returns: dict[int, list[tuple[int, int, int]]] = {}  # day -> (time, pair, units) coming back
-        start = params.start.date()
-        #: YYYYMMDD of every day of the window (references carry the day an operation was decided).
-        self.dates = [f"{start + dt.timedelta(days=d):%Y%m%d}" for d in range(params.days)]
+        self._start = params.start.date()
+        self._dates: dict[int, str] = {}
+
+    def date(self, day: int) -> str:
+        """YYYYMMDD of ``day`` (references carry the day an operation was decided)."""
+        text = self._dates.get(day)
+        if text is None:
+            if len(self._dates) > 64:  # only recent days are asked for: keep the cache small
+                self._dates.clear()
+            text = self._dates[day] = f"{self._start + dt.timedelta(days=day):%Y%m%d}"
+        return text
 
     def initial(self, lo: int, hi: int) -> Movements:
         """The opening ``IN`` of every pair of products ``lo``..``hi - 1``: its order-up-to level."""
@@ -121,7 +129,7 @@ class StockPolicy:
         due = np.flatnonzero(self.arrival_day == day)
         self.shelf[due] += self.on_order[due] - self.backlog[due]
         moves += zip(due.tolist(), self.on_order[due].tolist(), [0] * len(due), self.arrival_t[due].tolist(),
-                     [0] * len(due), [f"PO-{self.dates[d]}-{x + 1:09d}" for d, x in zip(
+                     [0] * len(due), [f"PO-{self.date(d)}-{x + 1:09d}" for d, x in zip(
                          self.placed_day[due].tolist(), due.tolist(), strict=True)], ["restock"] * len(due), strict=True)
         self.on_order[due] = self.backlog[due] = 0
         self.arrival_day[due] = -1
@@ -142,7 +150,7 @@ class StockPolicy:
                 self.shelf[donor] -= qty
                 self.shelf[pair] += qty
                 t = day_start + int(rng.integers(*TRANSFER_S))
-                ref = f"TRF-{self.dates[day]}-{k + 1:06d}"
+                ref = f"TRF-{self.date(day)}-{k + 1:06d}"
                 moves += [(donor, -qty, 3, t, 0, ref, "transfer_out"), (pair, qty, 3, t, 0, ref, "transfer_in")]
 
         # 3. shrinkage, damage and counts
@@ -156,7 +164,7 @@ class StockPolicy:
             if self.shelf[pair] + qty < 0:
                 continue  # nothing (or not enough) on the shelf to lose
             self.shelf[pair] += qty
-            moves.append((pair, qty, 2, t, 0, f"ADJ-{self.dates[day]}-{k + 1:06d}",
+            moves.append((pair, qty, 2, t, 0, f"ADJ-{self.date(day)}-{k + 1:06d}",
                           V.ADJUSTMENT_REASONS[why]))
 
         # 4. the day's orders, in time order, and the returns that come back between them
@@ -191,7 +199,7 @@ class StockPolicy:
 
     def _serve(self, orders: DayOrders, returns: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
         """Reserve stock for every order that will ship; move, back-order or cancel the ones that cannot."""
-        w, end_s = self.params.warehouses, self.calendar.end_s
+        w = self.params.warehouses
         changed: list[tuple[int, int, int]] = []
         ptr, product, quantity = orders.item_ptr.tolist(), orders.product.tolist(), orders.quantity.tolist()
         shelf = self.shelf
@@ -222,16 +230,16 @@ class StockPolicy:
                         feasible = False
                         break
                     ready = max(ready, int(self.arrival_t[pair]) + int(orders.shipped_at[k] - orders.t[k]))
-            if feasible and ready < end_s:
+            if feasible and ready - int(orders.t[k]) <= MAX_BACKORDER_WAIT:
                 for j in items:
                     pair = product[j] * w + home
                     take = min(quantity[j], int(shelf[pair]))
                     shelf[pair] -= take
                     self.backlog[pair] += quantity[j] - take
-                ship_later(orders, k, ready, end_s)
+                ship_later(orders, k, ready)
                 changed.append((k, BACKORDERED, ready))
             else:
-                cancel(orders, k, OUT_OF_STOCK, end_s)
+                cancel(orders, k, OUT_OF_STOCK)
                 changed.append((k, CANCELLED, 0))
         for _, pair, units in returns[back:]:
             shelf[pair] += units

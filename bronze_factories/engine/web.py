@@ -52,12 +52,15 @@ SLICE = 1_000
 
 def day_web(
     params: Params, calendar: Calendar, customers: CustomerState, products: ProductState, pools: Pools,
-    day: int, orders: DayOrders,
+    day: int, orders: DayOrders, since: int | None = None, until: int | None = None,
 ) -> Iterator[tuple[str, list[tuple]]]:
-    """``(table, rows)`` of each slice of the day's sessions: sessions, then their events."""
+    """``(table, rows)`` of each slice of the day's sessions: sessions, then their events. With
+    ``since``/``until``, only the sessions that ended in ``[since, until)`` (a session and its
+    events reach the store when it closes)."""
     n = int(calendar.sessions[day])
     for a in range(0, n, SLICE):
-        yield from _slice(params, calendar, customers, products, pools, day, orders, a, min(a + SLICE, n))
+        yield from _slice(params, calendar, customers, products, pools, day, orders, a, min(a + SLICE, n),
+                          since, until)
 
 
 def purchase_session_ids(calendar: Calendar, orders: DayOrders) -> list[str]:
@@ -91,7 +94,7 @@ def _where_from(
 
 def _slice(
     params: Params, calendar: Calendar, customers: CustomerState, products: ProductState, pools: Pools,
-    day: int, orders: DayOrders, a: int, b: int,
+    day: int, orders: DayOrders, a: int, b: int, since: int | None = None, until: int | None = None,
 ) -> Iterator[tuple[str, list[tuple]]]:
     """Session rows, then event rows, of the day's sessions ``a``..``b - 1`` (formatted one after the
     other so that a consumer sees where the time goes)."""
@@ -129,7 +132,7 @@ def _slice(
     offsets -= offsets[ptr[:-1]][sess]
     duration = offsets[ptr[1:] - 1]
     start = calendar.day_start(day) + times_of_day(rng, n)
-    start = np.minimum(start, calendar.end_s - 1 - duration)
+    start = np.minimum(start, calendar.day_start(day + 1) - 1 - duration)  # over by the day's end
     start = np.maximum(start, calendar.start_s)
     if n_orders:
         pe = int(ptr[n_orders])  # purchase sessions come first, so do their events
@@ -180,11 +183,20 @@ def _slice(
     sid_arr = np.array(sids, dtype=object)
     device_info = DEVICE_INFO[pair]
     end = start + duration
+    keep = None
+    if since is not None or until is not None:
+        keep = np.ones(n, bool)
+        if since is not None:
+            keep &= end >= since
+        if until is not None:
+            keep &= end < until
+    if keep is not None and not keep.any():
+        return
 
     # --- session rows -------------------------------------------------------------------------------------
     start_sql, start_iso, end_sql, end_iso = sql(start).tolist(), iso(start).tolist(), sql(end).tolist(), iso(end).tolist()
     sessions = []
-    for j in range(n):
+    for j in (range(n) if keep is None else np.flatnonzero(keep).tolist()):
         dev = V.DEVICES[_PAIR_DEVICE[pair[j]]]
         c = V.CITIES[city[j]]
         browser = _PAIR_BROWSER[pair[j]]
@@ -246,5 +258,7 @@ def _slice(
             event_id, ev_sid, ev_user, ev_user_json, etype, url.tolist(), ref_col.tolist(), ref_json.tolist(),
             product_json.tolist(), order_json.tolist(), ev_dev, ev_sql, ev_iso, strict=True)
     ]
+    if keep is not None:
+        events = [e for e, k in zip(events, keep[sess].tolist(), strict=True) if k]
 
     yield "raw_clickstream", events

@@ -6,7 +6,8 @@ events in the same second still have an order.
 
 How an order's status follows its age (our reading of "recent orders may be pending/processing/shipped,
 old ones are delivered, cancelled or returned"): ``pending`` and ``processing`` are allowed only for
-orders placed within :data:`OPEN_MAX_AGE` of ``end``, ``shipped`` only within :data:`SHIPPED_MAX_AGE`;
+orders placed within :data:`OPEN_MAX_AGE` of ``end`` (a back-order waiting for its purchase order stays
+``processing`` up to :data:`SHIPPED_MAX_AGE`), ``shipped`` only within :data:`SHIPPED_MAX_AGE`;
 ``delivered``, ``cancelled`` and ``returned`` are allowed at any age (their timestamps must still be
 before ``end``).
 """
@@ -91,7 +92,9 @@ def order_status_age(q: Sql) -> str:
     d = q.ts("order_date")
     return f"""SELECT count(*) FROM {q.t('raw_orders')}
 WHERE status IS NULL OR status NOT IN {in_list(ORDER_STATUSES)}
-   OR (status IN ('pending', 'processing') AND {d} < :open_cutoff)
+   OR (status = 'pending' AND {d} < :open_cutoff)
+   OR (status = 'processing' AND {d} < :open_cutoff AND NOT (CAST({q.txt('raw_data', 'backordered')} AS TEXT)
+                                                          IN ('true', '1') AND {d} >= :shipped_cutoff))
    OR (status = 'shipped' AND {d} < :shipped_cutoff)"""
 
 
@@ -138,8 +141,9 @@ RULES: tuple[Rule, ...] = (
          "a checkout_start follows an add_to_cart",
          session_funnel_order),
     Rule("order_status_age", T,
-         f"status is known; pending/processing only within {OPEN_MAX_AGE.days} days of end, shipped within "
-         f"{SHIPPED_MAX_AGE.days}; delivered/cancelled/returned at any age", order_status_age, needs=W),
+         f"status is known; pending/processing only within {OPEN_MAX_AGE.days} days of end (a back-order waiting "
+         f"for stock: {SHIPPED_MAX_AGE.days}), shipped within {SHIPPED_MAX_AGE.days}; delivered/cancelled/returned "
+         "at any age", order_status_age, needs=W),
     Rule("order_fulfilment_dates", T,
          "order_date < shipped_at <= delivered_at <= returned_at < end, each present exactly when the status implies it; "
          "cancelled_at only on cancelled orders", order_fulfilment_dates, needs=W),
