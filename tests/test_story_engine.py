@@ -10,7 +10,7 @@ import pytest
 
 from bronze_factories.engine import COLUMNS, Params, Simulation
 from bronze_factories.engine.orders import DAY, HOUR, MAX_BACKORDER_WAIT
-from bronze_factories.engine.simulation import LOOKBACK_DAYS, seconds, step_keys
+from bronze_factories.engine.steps import LOOKBACK_DAYS, seconds, step_keys
 
 PARAMS = Params(end_date=dt.date(2026, 1, 1), customers=400, products=150, orders=1200, days=40,
                 sessions_per_day=200, seed=11)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
@@ -20,6 +19,7 @@ from .orders import DayOrders, day_orders, max_items, order_rows
 from .params import Params
 from .pools import build_pools
 from .reviews import review_rows
+from .steps import days_until, moment, parse_step, seconds, stamp, step_keys
 from .stock import DayStock, StockPolicy
 from .web import day_web, purchase_session_ids
 
@@ -29,13 +29,8 @@ BLOCK = 10_000
 PIECE = 1_000
 
 
-#: How many days before a step's start an order's day can still produce rows or change: a back-order
-#: waits up to 14 days, shipping takes up to two, transit five, a return comes within 20 days of
-#: delivery and a review within 30 (tests/test_extend.py checks this bound against the lifecycle).
-LOOKBACK_DAYS = 64
 #: ``next_order_t`` of a customer whose second order is not known (yet).
 NEVER = np.iinfo(np.int64).max // 2
-DAY_S = 86_400
 
 
 @dataclass(frozen=True)
@@ -57,34 +52,6 @@ def _chunks(table: str, unit: str, rows: list[tuple], batch_size: int, upsert: b
         yield Chunk(table, unit, rows[i:i + batch_size], upsert)
 
 
-def days_until(params: Params, until: int | None) -> int:
-    """Days simulated for a dataset ending at ``until`` (seconds; default its end date): whole days,
-    at least the first window."""
-    p = params.sized()
-    if until is None:
-        if p.until is None:
-            return p.days
-        until = seconds(p.until)
-    return max(p.days, -(-(until - seconds(p.start)) // DAY_S))
-
-
-def seconds(moment: dt.datetime | dt.date) -> int:
-    """Seconds since the epoch of a naive UTC datetime (a date is its midnight)."""
-    if not isinstance(moment, dt.datetime):
-        moment = dt.datetime.combine(moment, dt.time())
-    return int((moment - dt.datetime(1970, 1, 1)).total_seconds())
-
-
-def moment(at: int) -> dt.datetime:
-    """The naive UTC datetime of ``at`` seconds since the epoch."""
-    return dt.datetime(1970, 1, 1) + dt.timedelta(seconds=at)
-
-
-def stamp(moment: int) -> str:
-    """``YYYYMMDDTHHMMSS`` of ``moment`` (seconds): how unit keys and the ledger name a dataset's end."""
-    return f"{dt.datetime(1970, 1, 1) + dt.timedelta(seconds=moment):%Y%m%dT%H%M%S}"
-
-
 def unit_keys(params: Params, shard: tuple[int, int] | None = None, until: int | None = None) -> list[str]:
     """:meth:`Simulation.units` from the parameters alone (no simulation needed to list them)."""
     p = params.sized()
@@ -96,29 +63,6 @@ def unit_keys(params: Params, shard: tuple[int, int] | None = None, until: int |
         return keys
     k, n = shard
     return keys[k - 1::n]
-
-
-def step_keys(params: Params, since: int, until: int) -> list[str]:
-    """The units that take a loaded dataset from ending at ``since`` to ending at ``until``: every day
-    that can have rows or changes in ``[since, until)``, each keyed by the step."""
-    p = params.sized()
-    start = seconds(p.start)
-    first = max(0, (since - start) // DAY_S - LOOKBACK_DAYS)
-    last = (until - 1 - start) // DAY_S
-    return [f"day:{d:05d}@{stamp(since)}-{stamp(until)}" for d in range(first, last + 1)]
-
-
-def parse_step(unit: str) -> tuple[int, int | None, int | None]:
-    """``(day, since, until)`` of a day unit key (``since``/``until`` are ``None`` for a plain day)."""
-    kind, _, rest = unit.partition(":")
-    if kind != "day":
-        raise ValueError(f"unknown work unit {unit!r}")
-    number, _, window = rest.partition("@")
-    if not window:
-        return int(number), None, None
-    lo, _, hi = window.partition("-")
-    return int(number), seconds(dt.datetime.strptime(lo, "%Y%m%dT%H%M%S")), \
-        seconds(dt.datetime.strptime(hi, "%Y%m%dT%H%M%S"))
 
 
 def _subset(m: Movements, mask: np.ndarray) -> Movements:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import re
@@ -15,6 +16,7 @@ from sqlalchemy.exc import DBAPIError
 
 from ..config import ConfigError, database_url, make_engine, schema_name, translate_map
 from ..engine.params import Params
+from ..engine.steps import dataset_end, moment, seconds
 from ..models import SCHEMA, TABLES, LoadLedger
 from . import (
     rules_catalog,
@@ -96,18 +98,25 @@ def _ledger_params(conn: Connection, schema: str | None) -> tuple[Params | None,
     if not inspect(conn).has_table(table, schema=schema):
         return None, "no dataset parameters (no bronze_load_ledger table)"
     name = f'"{schema}"."{table}"' if schema else f'"{table}"'
-    rows = conn.execute(text(f"SELECT dataset_key, params FROM {name}")).all()
+    rows = conn.execute(text(f"SELECT dataset_key, params FROM {name} WHERE unit NOT LIKE 'step:%'")).all()
     datasets = {key: params for key, params in rows}
     if not datasets:
         return None, "no dataset parameters (bronze_load_ledger is empty)"
     if len(datasets) > 1:
         return None, f"no dataset parameters (bronze_load_ledger holds {len(datasets)} datasets)"
-    (identity,) = datasets.values()
+    ((key, identity),) = datasets.items()
     if isinstance(identity, str):
         import json
 
         identity = json.loads(identity)
-    return Params.from_identity(identity), ""
+    params = Params.from_identity(identity)
+    # A dataset that went on in time (--extend-to, live mode) ends where its latest complete step does.
+    steps = conn.execute(text(f"SELECT unit FROM {name} WHERE dataset_key = :k AND unit LIKE 'step:%'"),
+                         {"k": key}).scalars()
+    end = dataset_end(params, steps)
+    if end != seconds(params.end):
+        params = dataclasses.replace(params, until=moment(end))
+    return params, ""
 
 
 def _resolve(
@@ -115,14 +124,14 @@ def _resolve(
 ) -> tuple[Params | None, tuple[dt.datetime, dt.datetime] | None, str, str]:
     """Params and window for the run, and why each is missing (argument, else window, else ledger)."""
     if params is not None:
-        return params, (params.start, params.end), "", ""
+        return params, (params.start, params.until or params.end), "", ""
     ledger, reason = _ledger_params(conn, schema)
     if window is not None:
-        if ledger is not None and (ledger.start, ledger.end) != tuple(window):
+        if ledger is not None and (ledger.start, ledger.until or ledger.end) != tuple(window):
             return None, window, "no dataset parameters for this window (the ledger's dataset has another one)", ""
         return ledger, window, reason, ""
     if ledger is not None:
-        return ledger, (ledger.start, ledger.end), "", ""
+        return ledger, (ledger.start, ledger.until or ledger.end), "", ""
     return None, None, reason, reason.replace("dataset parameters", "window")
 
 

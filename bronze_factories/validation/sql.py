@@ -156,6 +156,7 @@ class Context:
             sized = self.params.sized()
             out["events_min"] = sized.events_min
             out["events_max"] = sized.events_max
+            out["first_end"] = self.sql.bind_ts(sized.end)
         return out
 
 
