@@ -19,7 +19,7 @@ from .orders import DayOrders, day_orders, max_items, order_rows
 from .params import Params
 from .pools import build_pools
 from .reviews import review_rows
-from .steps import days_until, moment, parse_step, seconds, stamp, step_keys
+from .steps import DAY_S, LOOKBACK_DAYS, days_until, moment, parse_step, seconds, stamp, step_keys
 from .stock import DayStock, StockPolicy
 from .web import day_web, purchase_session_ids
 
@@ -87,16 +87,17 @@ class Simulation:
     items and lifecycle, without formatting a row) to derive the per-customer state that later units
     need (whose order is whose first, when their next one comes), and runs the stock policy forward
     (:mod:`.stock`): its state is O(products x warehouses); what it keeps per day is that day's
-    restocks, transfers and adjustments and the few orders it changed. ``keep_days`` (for a live
-    run) keeps only that many recent days of it, so memory does not grow with the run.
+    restocks, transfers and adjustments and the few orders it changed. A ``bounded`` simulation (a
+    live run's) keeps only the days a step from its current end can reach back to
+    (:data:`~.steps.LOOKBACK_DAYS`), so its memory does not grow with the run.
     """
 
-    def __init__(self, params: Params, until: int | None = None, keep_days: int | None = None) -> None:
+    def __init__(self, params: Params, until: int | None = None, bounded: bool = False) -> None:
         self.params = p = params.sized()
         if until is None:
             until = seconds(p.until or p.end)
         self.until = until
-        self.keep_days = keep_days
+        self.bounded = bounded
         days = days_until(p, self.until)
         self.calendar = Calendar(p, days)
         self.pools = build_pools(p.seed)
@@ -111,6 +112,7 @@ class Simulation:
         self._cache: dict[int, DayOrders] = {}
         self.simulated = 0
         self._simulate(days)
+        self._forget_before(self.until)
 
     def _simulate(self, days: int) -> None:
         p = self.params
@@ -130,25 +132,30 @@ class Simulation:
                 elif self.next_order_t[cust] == NEVER:
                     self.next_order_t[cust] = t
         self.simulated = max(self.simulated, days)
-        if self.keep_days is not None:
-            oldest = self.simulated - self.keep_days
-            for old in [d for d in self.day_stock if d < oldest]:
-                del self.day_stock[old]
-            for old in [d for d in self._cache if d < oldest]:
-                del self._cache[old]
+
+    def _forget_before(self, since: int) -> None:
+        """A bounded simulation drops the days a step from ``since`` can no longer reach."""
+        if not self.bounded:
+            return
+        oldest = (since - self.calendar.start_s) // DAY_S - LOOKBACK_DAYS - 1
+        for old in [d for d in self.day_stock if d < oldest]:
+            del self.day_stock[old]
+        for old in [d for d in self._cache if d < oldest]:
+            del self._cache[old]
 
     def advance(self, until: int) -> None:
         """Go on to ``until`` (later than the current end): simulate the days it reaches."""
         if until < self.until:
             raise ValueError("a simulation only goes forward in time")
+        since, self.until = self.until, until
         self.params = dataclasses.replace(self.params, until=moment(until))
         days = days_until(self.params, until)
         if days > self.simulated:
             self.calendar = Calendar(self.params, days)
             self.products.months = self.calendar.months
             self.stock.calendar = self.calendar
-            self._simulate(days)
-        self.until = until
+        self._simulate(days)
+        self._forget_before(since)
 
     def _orders(self, day: int) -> DayOrders:
         """The day's ledger as the stock policy left it (moved, back-ordered and cancelled orders)."""
@@ -156,10 +163,10 @@ class Simulation:
         if cached is not None:
             return cached
         if day not in self.day_stock:
-            raise ValueError(f"day {day} is older than the {self.keep_days} days this simulation keeps")
+            raise ValueError(f"day {day} is older than the {LOOKBACK_DAYS} days a bounded simulation keeps")
         orders = day_orders(self.params, self.calendar, self.customers, self.products, day)
         self.day_stock[day].apply(orders)
-        if self.keep_days is not None:
+        if self.bounded:
             self._cache[day] = orders
         return orders
 

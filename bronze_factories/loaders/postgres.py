@@ -4,6 +4,12 @@ Each process has its own connection and COPYs what it generates: the CSV text is
 chunk while COPY pulls it (:class:`~bronze_factories.loaders.copytext.TextStream`), so the only
 buffer is one chunk. The unit's ledger row is written in the same transaction as its rows, which
 is what makes a killed run resumable without duplicates or holes.
+
+Rows that replace an earlier version of themselves (:attr:`Chunk.upsert`: an order whose state moved
+on when a dataset goes on in time) are COPYed into a temporary table and merged with ``INSERT ...
+ON CONFLICT (primary key) DO UPDATE``, which also sets ``ingestion_timestamp`` to the load time, as
+incremental ETL expects (``DISTINCT ON (id) ... ORDER BY ingestion_timestamp DESC``). A warehouse
+table without a primary key gets the new version appended instead.
 """
 
 from __future__ import annotations
@@ -54,10 +60,44 @@ class PostgresLoader:
             t: f"COPY {_quote(schema)}.{_quote(t)} ({', '.join(map(_quote, COLUMNS[t]))}) FROM STDIN WITH (FORMAT text)"
             for t in COLUMNS
         }
+        self._merge: dict[str, tuple[str, str]] = {}
         self.ledger_sql = (
             f"INSERT INTO {_quote(schema)}.{_quote(LoadLedger.__tablename__)} "
             "(dataset_key, unit, params, row_counts) VALUES (%s, %s, %s, %s)"
         )
+
+    def _merge_sql(self, cur: psycopg2.extensions.cursor, table: str) -> tuple[str, str]:
+        """The statements that stage and merge upserted rows of ``table`` (on its primary key)."""
+        cached = self._merge.get(table)
+        if cached is not None:
+            return cached
+        cur.execute(
+            "SELECT a.attname FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = ANY(i.indkey) "
+            "WHERE n.nspname = %s AND c.relname = %s AND i.indisprimary ORDER BY a.attnum", (self.schema, table))
+        key = [r[0] for r in cur.fetchall()]
+        cols = COLUMNS[table]
+        stage = _quote(f"bronze_upsert_{table}")
+        listed = ", ".join(map(_quote, cols))
+        merge = f"INSERT INTO {_quote(self.schema)}.{_quote(table)} ({listed}) SELECT {listed} FROM {stage}"
+        if key:
+            changed = [c for c in cols if c not in key] + ["ingestion_timestamp"]
+            merge += (f" ON CONFLICT ({', '.join(map(_quote, key))}) DO UPDATE SET "
+                      + ", ".join(f"{_quote(c)} = EXCLUDED.{_quote(c)}" for c in changed))
+        create = (f"CREATE TEMP TABLE IF NOT EXISTS {stage} AS SELECT {listed} FROM {_quote(self.schema)}.{_quote(table)} "
+                  "WITH NO DATA")
+        self._merge[table] = (create, merge)
+        return create, merge
+
+    def _upsert(self, cur: psycopg2.extensions.cursor, table: str, stream: TextStream) -> None:
+        create, merge = self._merge_sql(cur, table)
+        stage = _quote(f"bronze_upsert_{table}")
+        cur.execute(create)
+        cur.execute(f"TRUNCATE {stage}")
+        cur.copy_expert(f"COPY {stage} ({', '.join(map(_quote, COLUMNS[table]))}) FROM STDIN WITH (FORMAT text)",
+                        stream, size=COPY_READ_SIZE)
+        cur.execute(merge)
 
     def is_done(self, unit: str) -> bool:
         with self.conn.cursor() as cur:
@@ -73,11 +113,14 @@ class PostgresLoader:
         counts = dict.fromkeys(TABLE_ORDER, 0)
         try:
             with self.conn.cursor() as cur:
-                for table, group in itertools.groupby(chunks, key=lambda c: c.table):
+                for (table, upsert), group in itertools.groupby(chunks, key=lambda c: (c.table, c.upsert)):
                     kinds = KINDS[table]
                     stream = TextStream((c.rows for c in group), lambda rows, k=kinds: copy_text(rows, k))
                     started = time.perf_counter()
-                    cur.copy_expert(self.copy_sql[table], stream, size=COPY_READ_SIZE)
+                    if upsert:
+                        self._upsert(cur, table, stream)
+                    else:
+                        cur.copy_expert(self.copy_sql[table], stream, size=COPY_READ_SIZE)
                     self.busy[table] += time.perf_counter() - started
                     counts[table] += stream.rows
                 cur.execute(self.ledger_sql, (self.key, unit, self.identity, json.dumps(counts)))
@@ -91,6 +134,20 @@ class PostgresLoader:
             self.conn.rollback()
             raise
         return counts
+
+    def mark(self, unit: str) -> bool:
+        """Write a ledger row with no rows of its own (a step's completion); False if it is there."""
+        try:
+            with self.conn.cursor() as cur:
+                cur.execute(self.ledger_sql, (self.key, unit, self.identity, json.dumps({})))
+            self.conn.commit()
+        except psycopg2.errors.UniqueViolation:
+            self.conn.rollback()
+            return False
+        except BaseException:
+            self.conn.rollback()
+            raise
+        return True
 
     def close(self) -> None:
         self.conn.close()

@@ -35,6 +35,8 @@ BULK_PAGE_SIZE = 16384
 #: Page cache of the writer during the load, KiB (negative: SQLite's unit for a size).
 CACHE_KIB = 131072
 STAGE = "stage"
+#: Suffix of a packed table holding rows that replace their earlier version (:attr:`Chunk.upsert`).
+UPSERT = "__upsert"
 
 Packed = tuple[dict[str, int], bytes]
 
@@ -44,7 +46,7 @@ def _q(name: str) -> str:
 
 
 def _insert(schema: str, table: str) -> str:
-    cols = COLUMNS[table]
+    cols = COLUMNS[table.removesuffix(UPSERT)]
     return f"INSERT INTO {schema}.{_q(table)} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
 
 
@@ -61,8 +63,9 @@ def pack(chunks: Iterable[Chunk]) -> Packed:
         counts = dict.fromkeys(TABLE_ORDER, 0)
         for table in TABLE_ORDER:
             conn.execute(f"CREATE TABLE {_q(table)} ({', '.join(COLUMNS[table])})")
+            conn.execute(f"CREATE TABLE {_q(table + UPSERT)} ({', '.join(COLUMNS[table])})")
         for chunk in chunks:
-            conn.executemany(_insert("main", chunk.table), chunk.rows)
+            conn.executemany(_insert("main", chunk.table + (UPSERT if chunk.upsert else "")), chunk.rows)
             counts[chunk.table] += len(chunk.rows)
         conn.execute("COMMIT")
         return counts, conn.serialize()
@@ -88,6 +91,14 @@ class SqliteLoader:
             t: f"INSERT INTO main.{_q(t)} ({', '.join(c)}) SELECT {', '.join(c)} FROM {STAGE}.{_q(t)}"
             for t, c in COLUMNS.items()
         }
+        # Upserts merge on the primary key and take the load time, as a PostgreSQL load does.
+        self.merge_sql = {}
+        for t, c in COLUMNS.items():
+            key = [r[1] for r in sorted((r[5], r[1]) for r in self.conn.execute(f"PRAGMA table_info({_q(t)})") if r[5])]
+            update = ", ".join(f"{x} = excluded.{x}" for x in c if x not in key)
+            self.merge_sql[t] = (f"INSERT INTO main.{_q(t)} ({', '.join(c)}) SELECT {', '.join(c)} FROM "
+                                 f"{STAGE}.{_q(t + UPSERT)} WHERE true ON CONFLICT ({', '.join(key)}) DO UPDATE SET "
+                                 f"{update}, ingestion_timestamp = CURRENT_TIMESTAMP")
 
     # --- bulk load: pragmas, page size, indexes -----------------------------------------------
     def _bulk_setup(self) -> None:
@@ -176,6 +187,7 @@ class SqliteLoader:
             for table in TABLE_ORDER:
                 if counts[table]:
                     self.conn.execute(self.copy_sql[table])
+                    self.conn.execute(self.merge_sql[table])
             self._commit(unit, counts)
         except BaseException:
             if self.conn.in_transaction:
@@ -190,6 +202,8 @@ class SqliteLoader:
             return None
         try:
             for chunk in chunks:
+                if chunk.upsert:
+                    raise ValueError("load_unit takes new rows only; pack() a unit with upserts and load_packed it")
                 self.conn.executemany(_insert("main", chunk.table), chunk.rows)
                 counts[chunk.table] += len(chunk.rows)
             self._commit(unit, counts)
@@ -198,6 +212,13 @@ class SqliteLoader:
                 self.conn.execute("ROLLBACK")
             raise
         return counts
+
+    def mark(self, unit: str) -> bool:
+        """Write a ledger row with no rows of its own (a step's completion); False if it is there."""
+        if not self._begin(unit):
+            return False
+        self._commit(unit, {})
+        return True
 
     def close(self) -> None:
         try:

@@ -88,6 +88,12 @@ class Options:
     copy_streams: int = 8
     #: ``--output-dir`` given as a URL (``s3://bucket/prefix``): partitioned files, written by the workers.
     output_url: str | None = None
+    #: Take the dataset on to this moment after loading it (``--extend-to``).
+    extend_to: dt.datetime | None = None
+    #: Keep the dataset going (``--live``): simulated seconds per wall second, wall seconds per tick.
+    live: bool = False
+    speed: float = 1.0
+    tick: float = 5.0
 
     @property
     def partitioned(self) -> bool:
@@ -148,6 +154,17 @@ def build_parser() -> argparse.ArgumentParser:
                        "(BRONZE_OUTPUT_DIR)")
     where.add_argument("--format", metavar="FORMAT", help=f"file format with --output-dir: {', '.join(FORMATS)} "
                        "(default parquet; BRONZE_FORMAT)")
+    story = p.add_argument_group("going on in time (a database target; see README, Incremental loads and live mode)")
+    story.add_argument("--extend-to", metavar="WHEN",
+                       help="after loading the dataset, take it on to this moment (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS, "
+                       "UTC): the new days' rows, and the orders whose state moved on as upserts (BRONZE_EXTEND_TO)")
+    story.add_argument("--live", action="store_true", default=None,
+                       help="after loading (and extending), keep the dataset going until Ctrl-C or SIGTERM; a later "
+                       "start goes on from where it stopped (BRONZE_LIVE)")
+    story.add_argument("--speed", metavar="X", help="with --live: simulated seconds per wall-clock second (default 1; "
+                       "60 is an hour a minute; BRONZE_SPEED)")
+    story.add_argument("--tick", metavar="SECONDS", help="with --live: wall-clock seconds between loads (default 5; "
+                       "BRONZE_TICK)")
     run = p.add_argument_group("running")
     run.add_argument("--workers", metavar="N", help="parallel worker processes (default: CPUs, at most 8; BRONZE_WORKERS)")
     run.add_argument("--dask", metavar="SCHEDULER",
@@ -195,6 +212,17 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError as exc:
         raise ValueError(f"not a date ({exc}); expected YYYY-MM-DD") from None
+
+
+def _moment(text: str) -> dt.datetime:
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return dt.datetime.combine(_date(text), dt.time())
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?", text):
+        raise ValueError("expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS (UTC)")
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise ValueError(f"not a time ({exc}); expected YYYY-MM-DDTHH:MM:SS") from None
 
 
 def _range(text: str) -> tuple[int, int]:
@@ -404,16 +432,44 @@ def parse(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = Non
     summary_json = r("summary_json", Path, None)
     if summary_json is not None:
         _check_writable(summary_json)
+    extend_to, live, speed, tick = _story(r, params, url)
+    shard = r("shard", _shard, None)
+    if shard is not None and (extend_to is not None or live):
+        raise UsageError("--shard splits a first load; --extend-to and --live go on from the whole dataset: drop --shard")
     return Options(
         params=params, url=url, schema=schema, output_dir=output_dir, format=fmt or "parquet",
-        shard=r("shard", _shard, None), workers=workers,
+        shard=shard, workers=workers,
         batch_size=r("batch_size", _positive_int, DEFAULT_BATCH_SIZE),
         plan=bool(r("plan", _flag, False)), quiet=bool(r("quiet", _flag, False)),
         summary_json=summary_json,
         reset=bool(r("reset", _flag, False)), debug=bool(r("debug", _flag, False)),
         end_date_given=end_date_given, notices=notices, target_note=target_note,
         dask=_dask(ns, env), output_url=output_url, copy_streams=r("copy_streams", _positive_int, 8),
+        extend_to=extend_to, live=live, speed=speed, tick=tick,
     )
+
+
+def _story(r: Callable[[str, Callable[[str], Any], Any], Any], params: Params,
+           url: URL | None) -> tuple[dt.datetime | None, bool, float, float]:
+    """``--extend-to``, ``--live``, ``--speed``, ``--tick``: checked against the dataset and the target."""
+    extend_to = r("extend_to", _moment, None)
+    live = bool(r("live", _flag, False))
+    speed, tick = r("speed", _scale, None), r("tick", _scale, None)
+    if (speed is not None or tick is not None) and not live:
+        raise UsageError("--speed and --tick pace --live: add --live (or drop them)")
+    if extend_to is None and not live:
+        return None, False, 1.0, 5.0
+    flag = "--extend-to" if extend_to is not None else "--live"
+    if url is None:
+        raise UsageError(f"{flag} takes a loaded database on in time: give --database-url (a PostgreSQL or SQLite "
+                         "database), not --output-dir")
+    if extend_to is not None:
+        if extend_to < params.end:
+            raise UsageError(f"--extend-to {extend_to}: before the dataset's end date {params.end_date}; give a later "
+                             "moment (the dataset goes on from its end date)")
+        if extend_to.date() > LAST_END:
+            raise UsageError(f"--extend-to {extend_to}: must be on or before {LAST_END}")
+    return extend_to, live, speed or 1.0, tick or 5.0
 
 
 def _check_sessions_fit(orders: int, sessions: int, days: int, orders_from: str | None, sessions_from: str | None,

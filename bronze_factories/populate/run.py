@@ -197,6 +197,10 @@ def _populate(options: Options, out: IO[str], err: IO[str], held: ExitStack) -> 
         rebuild_seconds = _settle_indexes(guard, progress)
     if not options.quiet:
         print(progress.summary(), file=out)
+    if options.extend_to is not None or options.live:
+        from .story import go_on
+
+        go_on(options, err, progress.message if not options.quiet else lambda _line: None)
     if options.summary_json is not None:
         summary = {
             "params": params.identity(), "workers": options.workers, "batch_size": options.batch_size,

@@ -384,6 +384,19 @@ def _prepare(engine: Engine, url: URL, schema: str, params: Params, do_reset: bo
     return prepared
 
 
+def loaded_units(url: URL, schema: str, params: Params) -> set[str]:
+    """The ledger's units of this dataset (what is loaded now)."""
+    engine = make_engine(url, schema)
+    try:
+        with engine.connect() as conn:
+            ledger = LoadLedger.__table__
+            return set(conn.execute(select(ledger.c.unit).where(ledger.c.dataset_key == params.key())).scalars())
+    except (DBAPIError, SQLAlchemyError) as exc:
+        raise TargetError(f"cannot read the load ledger of {shown(url)}: {db_error_reason(exc)}") from None
+    finally:
+        engine.dispose()
+
+
 def advance_sequences(url: URL, schema: str) -> list[str]:
     """Move every sequence a bronze column owns (``bigserial`` ids) past the loaded maximum.
 
