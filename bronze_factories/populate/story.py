@@ -33,6 +33,9 @@ from .load import LoadError, load_database
 from .options import Options
 from .target import Claim, TargetError, connection_error, loaded_units
 
+#: SQLite page cache of a live run, KiB.
+LIVE_CACHE_KIB = 8192
+
 
 def go_on(options: Options, err: IO[str], say: Callable[[str], None]) -> None:
     """After the dataset is loaded to its end date: finish an interrupted step, extend, go live."""
@@ -127,6 +130,8 @@ def _live(options: Options, since: int, say: Callable[[str], None]) -> None:
     sim = Simulation(params, bounded=True)
     loader = _loader(options, params)
     sqlite = options.url is not None and options.url.get_backend_name() == "sqlite"
+    if sqlite:  # a tick writes a few pages: the bulk load's large page cache would only fill up over hours
+        loader.conn.execute(f"PRAGMA cache_size=-{LIVE_CACHE_KIB}")
     started, origin = time.monotonic(), since
     say(f"live from {moment(since)} at {options.speed:g}x, a tick every {options.tick:g} s (Ctrl-C stops)")
     try:
