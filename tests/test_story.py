@@ -149,8 +149,8 @@ def test_extend_to_refuses_a_moment_before_the_end_date_and_a_files_target(tmp_p
                             "2026-01-01; give a later moment (the dataset goes on from its end date)\n")
     files = run_cli([*SMALL, "--output-dir", str(tmp_path / "out"), "--live"])
     assert files.returncode == 2
-    assert files.stderr == ("bronze-populate: error: --live takes a loaded database on in time: give --database-url "
-                            "(a PostgreSQL or SQLite database), not --output-dir\n")
+    assert files.stderr == ("bronze-populate: error: --live keeps a database going: give --database-url (a PostgreSQL "
+                            "or SQLite database), not --output-dir\n")
     assert not os.path.exists(tmp_path / "x.db") and not os.path.exists(tmp_path / "out")
 
 
@@ -187,3 +187,46 @@ def query_sqlite(path, sql: str) -> int:
         return conn.execute(sql).fetchone()[0]
     finally:
         conn.close()
+
+
+def _files_dataset(directory) -> dict[str, dict[tuple, list[str]]]:
+    """The dataset a directory of CSV files holds: the first window's files, then each step's new rows
+    and changed rows in the order the state file lists the steps (a change replaces its row)."""
+    import csv
+    import json
+
+    from checksums import PRIMARY_KEYS
+
+    steps = json.loads((directory / "bronze-dataset.csv.json").read_text())["steps"]
+    tables: dict[str, dict[tuple, list[str]]] = {}
+    for table in DATED | {"raw_products": ""}:
+        rows: dict[tuple, list[str]] = {}
+        names = [f"{table}.csv"] + [f"{table}.{s}{kind}.csv" for s in steps for kind in ("", ".changes")]
+        for name in names:
+            with (directory / name).open(newline="") as f:
+                reader = csv.reader(f)
+                header = next(reader)
+                at, key = header.index("ingestion_timestamp"), [header.index(c) for c in PRIMARY_KEYS[table]]
+                for row in reader:
+                    k = tuple(row[i] for i in key)
+                    assert (k in rows) == name.endswith(".changes.csv"), (name, k)
+                    rows[k] = row[:at] + row[at + 1:]
+        tables[table] = rows
+    return tables
+
+
+def test_files_get_each_step_as_new_files_and_a_file_of_changed_rows(tmp_path) -> None:
+    two, one = tmp_path / "two", tmp_path / "one"
+    for args in (["--extend-to", "2026-01-12T06:00:00"], ["--extend-to", EXTENDED]):
+        result = run_cli([*SMALL, "--output-dir", str(two), "--format", "csv", "--workers", "2", *args])
+        assert result.returncode == 0, result.stderr
+    assert "holds this dataset's files already (up to 2026-01-12T06:00:00)" in result.stderr
+    assert run_cli([*SMALL, "--output-dir", str(one), "--format", "csv", "--extend-to", EXTENDED]).returncode == 0
+    assert sorted(p.name for p in two.glob("raw_orders*")) == [
+        "raw_orders.20260101T000000-20260112T060000.changes.csv", "raw_orders.20260101T000000-20260112T060000.csv",
+        "raw_orders.20260112T060000-20260131T000000.changes.csv", "raw_orders.20260112T060000-20260131T000000.csv",
+        "raw_orders.csv"]
+    assert _files_dataset(two) == _files_dataset(one)
+    changed = (two / "raw_orders.20260112T060000-20260131T000000.changes.csv").read_text().splitlines()
+    assert len(changed) > 10 and all(",delivered," in line or ",shipped," in line or ",returned," in line
+                                     or ",cancelled," in line or ",processing," in line for line in changed[1:])

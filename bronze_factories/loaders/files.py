@@ -34,9 +34,12 @@ ROW_GROUP_ROWS = 65_536
 INGESTED = "ingestion_timestamp"
 
 
-def file_name(table: str, fmt: str, shard: tuple[int, int] | None) -> str:
+def file_name(table: str, fmt: str, shard: tuple[int, int] | None, step: str = "") -> str:
+    """``raw_orders.parquet``; a shard's ``raw_orders.shard1of2.parquet``; a step's (a dataset taken on in
+    time, :mod:`bronze_factories.populate.story`) ``raw_orders.<since>-<until>.parquet`` for its new rows
+    and ``raw_orders.<since>-<until>.changes.parquet`` for the rows it brings up to date."""
     suffix = f".shard{shard[0]}of{shard[1]}" if shard else ""
-    return f"{table}{suffix}.{EXTENSIONS[fmt]}"
+    return f"{table}{suffix}{'.' + step if step else ''}.{EXTENSIONS[fmt]}"
 
 
 def partial_name(final: str, run: str = "") -> str:
@@ -129,13 +132,13 @@ class FileSink:
     """Writes chunks to per-table partial files; :meth:`commit` renames them, :meth:`abort` removes them."""
 
     def __init__(self, output_dir: Path, fmt: str, shard: tuple[int, int] | None = None,
-                 loaded_at: dt.datetime | None = None) -> None:
+                 loaded_at: dt.datetime | None = None, step: str = "") -> None:
         self.dir = output_dir
         self.fmt = fmt
         loaded_at = loaded_at or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
         self.ingested = loaded_at.isoformat()
         self._groups: dict[str, list[Any]] = {}
-        self.final = {t: output_dir / file_name(t, fmt, shard) for t in TABLE_ORDER}
+        self.final = {t: output_dir / file_name(t, fmt, shard, step) for t in TABLE_ORDER}
         run = f"{os.getpid()}-{secrets.token_hex(4)}"
         self.partial = {t: output_dir / partial_name(p.name, run) for t, p in self.final.items()}
         self._open: dict[str, Any] = {}

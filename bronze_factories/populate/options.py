@@ -432,10 +432,12 @@ def parse(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = Non
     summary_json = r("summary_json", Path, None)
     if summary_json is not None:
         _check_writable(summary_json)
-    extend_to, live, speed, tick = _story(r, params, url)
+    extend_to, live, speed, tick = _story(r, params, url, output_url)
     shard = r("shard", _shard, None)
     if shard is not None and (extend_to is not None or live):
         raise UsageError("--shard splits a first load; --extend-to and --live go on from the whole dataset: drop --shard")
+    if extend_to is not None and output_dir is not None and _dask(ns, env) is not None:
+        raise UsageError("--extend-to writes a step's files from this process: drop --dask with --output-dir")
     return Options(
         params=params, url=url, schema=schema, output_dir=output_dir, format=fmt or "parquet",
         shard=shard, workers=workers,
@@ -449,8 +451,8 @@ def parse(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = Non
     )
 
 
-def _story(r: Callable[[str, Callable[[str], Any], Any], Any], params: Params,
-           url: URL | None) -> tuple[dt.datetime | None, bool, float, float]:
+def _story(r: Callable[[str, Callable[[str], Any], Any], Any], params: Params, url: URL | None,
+           output_url: str | None) -> tuple[dt.datetime | None, bool, float, float]:
     """``--extend-to``, ``--live``, ``--speed``, ``--tick``: checked against the dataset and the target."""
     extend_to = r("extend_to", _moment, None)
     live = bool(r("live", _flag, False))
@@ -459,10 +461,11 @@ def _story(r: Callable[[str, Callable[[str], Any], Any], Any], params: Params,
         raise UsageError("--speed and --tick pace --live: add --live (or drop them)")
     if extend_to is None and not live:
         return None, False, 1.0, 5.0
-    flag = "--extend-to" if extend_to is not None else "--live"
-    if url is None:
-        raise UsageError(f"{flag} takes a loaded database on in time: give --database-url (a PostgreSQL or SQLite "
-                         "database), not --output-dir")
+    if live and url is None:
+        raise UsageError("--live keeps a database going: give --database-url (a PostgreSQL or SQLite database), "
+                         "not --output-dir")
+    if extend_to is not None and url is None and output_url is not None:
+        raise UsageError("--extend-to writes a step's files into a local --output-dir, not a URL")
     if extend_to is not None:
         if extend_to < params.end:
             raise UsageError(f"--extend-to {extend_to}: before the dataset's end date {params.end_date}; give a later "

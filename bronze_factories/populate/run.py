@@ -167,9 +167,17 @@ def _populate(options: Options, out: IO[str], err: IO[str], held: ExitStack) -> 
                               options.batch_size, on_unit, options.dask)
         elif options.output_dir is not None:
             from ..loaders.files import FileSink
+            from ..loaders.steps import holds, write_state
 
-            sink = FileSink(options.output_dir, options.format, options.shard)
-            write_files(sim, params, todo, sink, options.workers, options.batch_size, on_unit, options.dask)
+            kept = holds(options.output_dir, options.format, params)
+            if kept is not None and options.extend_to is not None:
+                progress.message(f"{options.output_dir} holds this dataset's files already (up to {kept['end']})")
+            else:
+                sink = FileSink(options.output_dir, options.format, options.shard)
+                write_files(sim, params, todo, sink, options.workers, options.batch_size, on_unit, options.dask)
+                if options.shard is None:  # the first window's files are whole: say so (keep a later end)
+                    write_state(options.output_dir, options.format, params, kept["end"] if kept else
+                                params.end.isoformat(), kept["steps"] if kept else [])
         else:
             assert options.url is not None
             load_database(sim, params, todo, options.url, options.schema, options.workers, options.batch_size,
@@ -198,9 +206,13 @@ def _populate(options: Options, out: IO[str], err: IO[str], held: ExitStack) -> 
     if not options.quiet:
         print(progress.summary(), file=out)
     if options.extend_to is not None or options.live:
-        from .story import go_on
+        from .story import go_on, go_on_files
 
-        go_on(options, err, progress.message if not options.quiet else lambda _line: None)
+        say = progress.message if not options.quiet else lambda _line: None
+        if options.output_dir is not None:
+            go_on_files(options, say)
+        else:
+            go_on(options, err, say)
     if options.summary_json is not None:
         summary = {
             "params": params.identity(), "workers": options.workers, "batch_size": options.batch_size,

@@ -22,13 +22,14 @@ One run at a time takes a dataset on: the target's claim (:class:`.target.Claim`
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import time
 from collections.abc import Callable, Iterator
 from itertools import chain
 from typing import IO, Any
 
 from ..engine import TABLE_ORDER, Chunk, Params, Simulation
-from ..engine.steps import dataset_end, moment, pending_step, seconds, step_unit
+from ..engine.steps import dataset_end, moment, pending_step, seconds, stamp, step_unit
 from .load import LoadError, load_database
 from .options import Options
 from .target import Claim, TargetError, connection_error, loaded_units
@@ -68,6 +69,33 @@ def go_on(options: Options, err: IO[str], say: Callable[[str], None]) -> None:
             _live(options, end, say)
     finally:
         claim.release()
+
+
+def go_on_files(options: Options, say: Callable[[str], None]) -> None:
+    """``--extend-to`` into a plain ``--output-dir``: a step's new rows and changed rows as files of their
+    own per table (:mod:`bronze_factories.loaders.steps`); the directory lock is held by the run."""
+    from ..loaders.steps import StepSink, holds, remove_unrecorded, write_state
+    from .load import write_files
+
+    assert options.output_dir is not None and options.extend_to is not None
+    state = holds(options.output_dir, options.format, options.params)
+    assert state is not None  # the run wrote (or found) the first window's files
+    since, until = seconds(dt.datetime.fromisoformat(state["end"])), seconds(options.extend_to)
+    if until <= since:
+        if until < since:
+            say(f"the files already end at {moment(since)}, after --extend-to {options.extend_to}: nothing to do")
+        return
+    params = dataclasses.replace(options.params, until=moment(until))
+    sim = Simulation(params)
+    units = sim.step_units(since)
+    step = step_unit(since, until).removeprefix("step:")
+    remove_unrecorded(options.output_dir, options.format, stamp(since))
+    say(f"extending from {moment(since)} to {moment(until)}: {len(units)} work units, into files "
+        f"*.{step}.{options.format} (new rows) and *.{step}.changes.{options.format} (rows brought up to date)")
+    write_files(sim, params, units, StepSink(options.output_dir, options.format, step), options.workers,
+                options.batch_size, lambda _unit, _counts: None, options.dask)
+    write_state(options.output_dir, options.format, options.params, moment(until).isoformat(), [*state["steps"], step])
+    say(f"extended to {moment(until)}")
 
 
 def _loader(options: Options, params: Params) -> Any:
