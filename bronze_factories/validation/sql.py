@@ -156,7 +156,10 @@ class Context:
             sized = self.params.sized()
             out["events_min"] = sized.events_min
             out["events_max"] = sized.events_max
-            out["first_end"] = self.sql.bind_ts(sized.end)
+        # The volume rules count the first window's rows (a dataset may have gone on past it); without
+        # parameters they count every row (an empty table still fails them).
+        first_end = self.params.sized().end if self.params is not None else dt.datetime(9999, 12, 31)
+        out["first_end"] = self.sql.bind_ts(first_end)
         return out
 
 
