@@ -54,12 +54,17 @@ def _nothing_after(url: URL, end: dt.datetime) -> None:
 
 
 @pytest.fixture(scope="module")
-def at_once(pg_server: URL) -> Iterator[dict[str, tuple[int, str]]]:
+def at_once_db(pg_server: URL) -> Iterator[URL]:
     """The dataset loaded into an empty database straight to the extended end."""
     with fresh_database(pg_server, "story") as url:
         _load(url, "--extend-to", EXTENDED, "--quiet")
         assert _end(url) == dt.datetime(2026, 1, 31)
-        yield table_checksums(url)
+        yield url
+
+
+@pytest.fixture(scope="module")
+def at_once(at_once_db: URL) -> dict[str, tuple[int, str]]:
+    return table_checksums(at_once_db)
 
 
 def test_extend_equals_a_load_made_at_once_and_validates_after_each_step(pg_server: URL, at_once: dict) -> None:
@@ -230,3 +235,26 @@ def test_files_get_each_step_as_new_files_and_a_file_of_changed_rows(tmp_path) -
     changed = (two / "raw_orders.20260112T060000-20260131T000000.changes.csv").read_text().splitlines()
     assert len(changed) > 10 and all(",delivered," in line or ",shipped," in line or ",returned," in line
                                      or ",cancelled," in line or ",processing," in line for line in changed[1:])
+
+
+def test_a_warehouse_table_without_a_primary_key_gets_each_new_version_appended(pg_server: URL,
+                                                                                   at_once_db: URL) -> None:
+    """Its ETL reads the latest version of each order (DISTINCT ON ... ORDER BY ingestion_timestamp DESC):
+    that is the dataset made at once."""
+    from test_populate_postgres import CONTRACT_DDL
+
+    ddl = CONTRACT_DDL.format(s="w").replace("raw_data jsonb, PRIMARY KEY (order_id, order_date)) PARTITION BY",
+                                             "raw_data jsonb) PARTITION BY")
+    latest = ("SELECT DISTINCT ON (order_id) order_id, status, raw_data::text FROM {s}.raw_orders "
+              "ORDER BY order_id, ingestion_timestamp DESC")
+    with fresh_database(pg_server, "story") as url:
+        query(url, ddl)
+        _load(url, "--schema", "w", "--quiet")
+        _load(url, "--schema", "w", "--extend-to", EXTENDED, "--quiet")
+        (rows,) = query(url, "SELECT count(*) FROM w.raw_orders")[0]
+        assert rows > at_once_db_orders(at_once_db)
+        assert query(url, latest.format(s="w")) == query(at_once_db, latest.format(s="bronze"))
+
+
+def at_once_db_orders(url: URL) -> int:
+    return query(url, "SELECT count(*) FROM bronze.raw_orders")[0][0]

@@ -32,7 +32,7 @@ from ..engine import TABLE_ORDER, Chunk, Params, Simulation
 from ..engine.steps import dataset_end, moment, pending_step, seconds, stamp, step_unit
 from .load import LoadError, load_database
 from .options import Options
-from .target import Claim, TargetError, connection_error, loaded_units
+from .target import Claim, TargetError, connection_error, extend_partitions, loaded_units
 
 #: SQLite page cache of a live run, KiB.
 LIVE_CACHE_KIB = 8192
@@ -113,6 +113,7 @@ def _step(options: Options, since: int, until: int, done: set[str], say: Callabl
     """Load one step as work units over the executor, then its ledger row."""
     assert options.url is not None
     params = dataclasses.replace(options.params, until=moment(until))
+    extend_partitions(options.url, options.schema, params)
     sim = Simulation(params)
     units = sim.step_units(since)
     todo = [u for u in units if u not in done]
@@ -156,6 +157,7 @@ def _live(options: Options, since: int, say: Callable[[str], None]) -> None:
     """Ticks until interrupted: each loads what happened since the last one, in one transaction."""
     params = dataclasses.replace(options.params, until=moment(since))
     sim = Simulation(params, bounded=True)
+    assert options.url is not None
     loader = _loader(options, params)
     sqlite = options.url is not None and options.url.get_backend_name() == "sqlite"
     if sqlite:  # a tick writes a few pages: the bulk load's large page cache would only fill up over hours
@@ -170,6 +172,8 @@ def _live(options: Options, since: int, say: Callable[[str], None]) -> None:
             until = origin + int(options.speed * (time.monotonic() - started))
             if until <= since:
                 continue
+            if moment(until).month != moment(since).month:
+                extend_partitions(options.url, options.schema, dataclasses.replace(params, until=moment(until)))
             sim.advance(until)
             unit = step_unit(since, until)
             tally: dict[tuple[str, bool], int] = {}

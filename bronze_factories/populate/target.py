@@ -213,11 +213,18 @@ def _months(start: dt.datetime, end: dt.datetime) -> list[dt.date]:
     return months
 
 
-def create_partitions(conn: Connection, schema: str, params: Params) -> list[str]:
-    """Monthly partitions ``{table}_pYYYYMM`` covering the window, for tables that are partitioned."""
+def create_partitions(conn: Connection, schema: str, params: Params, only_without_default: bool = False) -> list[str]:
+    """Monthly partitions ``{table}_pYYYYMM`` covering the window (up to ``params.until`` when the dataset
+    goes on), for tables that are partitioned. ``only_without_default``: leave a table with a default
+    partition alone (it may already hold rows of those months, which a new partition would refuse)."""
     partitioned = set(conn.execute(text(
         "SELECT c.relname FROM pg_partitioned_table p JOIN pg_class c ON c.oid = p.partrelid "
         "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = :s"), {"s": schema}).scalars())
+    if only_without_default:
+        partitioned -= set(conn.execute(text(
+            "SELECT p.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+            "JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace n ON n.oid = p.relnamespace "
+            "WHERE n.nspname = :s AND pg_get_expr(c.relpartbound, c.oid) = 'DEFAULT'"), {"s": schema}).scalars())
     existing = set(conn.execute(text(
         "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
         "WHERE n.nspname = :s AND c.relispartition"), {"s": schema}).scalars())
@@ -225,7 +232,7 @@ def create_partitions(conn: Connection, schema: str, params: Params) -> list[str
     # migrations' default partitions take the rows then.
     may_create = conn.execute(text("SELECT has_schema_privilege(:s, 'CREATE')"), {"s": schema}).scalar()
     created = []
-    months = _months(params.start, params.end)
+    months = _months(params.start, params.until or params.end)
     for table in PARTITIONED:
         if table not in partitioned:
             continue
@@ -382,6 +389,21 @@ def _prepare(engine: Engine, url: URL, schema: str, params: Params, do_reset: bo
     else:
         prepared.claim = claim
     return prepared
+
+
+def extend_partitions(url: URL, schema: str, params: Params) -> None:
+    """Partitions for the months a step reaches, in tables without a default partition (PostgreSQL)."""
+    if url.get_backend_name() != "postgresql":
+        return
+    engine = make_engine(url, schema)
+    try:
+        with engine.connect() as conn:
+            create_partitions(conn, schema, params, only_without_default=True)
+    except (DBAPIError, SQLAlchemyError) as exc:
+        raise TargetError(f"cannot add the partitions of {shown(url)} for {params.until}: "
+                          f"{db_error_reason(exc)}") from None
+    finally:
+        engine.dispose()
 
 
 def loaded_units(url: URL, schema: str, params: Params) -> set[str]:
