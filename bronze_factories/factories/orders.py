@@ -42,28 +42,13 @@ from .base import (
 )
 from .catalog import InventoryFactory, ProductFactory
 from .customers import CustomerFactory
+from .lifecycle import AGE, MAX_AGE, timeline
 from .registry import fetch, known
 from .web import ClickstreamFactory, WebSessionFactory, events_of, stretch
-
-#: How old an order of each status may be at the window end (min, max age). Open orders are recent
-#: (at most 2 days, the contract's limit), shipped ones not yet delivered, the others old enough for
-#: delivery and a return to have happened before the end.
-AGE = {
-    "pending": (dt.timedelta(minutes=10), dt.timedelta(hours=36)),
-    "processing": (dt.timedelta(hours=1), dt.timedelta(hours=40)),
-    "shipped": (dt.timedelta(hours=8), dt.timedelta(hours=44)),
-    "delivered": (dt.timedelta(days=12), None),
-    "cancelled": (dt.timedelta(days=2), None),
-    "returned": (dt.timedelta(days=25), None),
-}
 
 
 def _session_given(step: Any) -> bool:
     return given(step, "session") is not _MISSING or given(step, "session_id") is not _MISSING
-
-
-#: The oldest an open or shipped order may be at the window end (rule ``order_status_age``).
-MAX_AGE = {"pending": dt.timedelta(days=2), "processing": dt.timedelta(days=2), "shipped": dt.timedelta(days=17)}
 
 
 def _check_overrides(o: Any, step: Any) -> bool:
@@ -170,27 +155,7 @@ def _order_date(o: Any, step: Any) -> dt.datetime:
 
 
 def _timeline(o: Any) -> dict[str, dt.datetime | None]:
-    """Fulfilment times after ``order_date`` and before the window end, in contract order."""
-    steps: list[tuple[str, dt.timedelta]] = []
-    status = o.status
-    if status in v.SHIPPED_STATUSES:
-        steps.append(("shipped_at", seconds(rng().randint(4 * 3600, 48 * 3600))))
-    if status in ("delivered", "returned"):
-        steps.append(("delivered_at", seconds(rng().randint(24 * 3600, 5 * 86400))))
-    if status == "returned":
-        steps.append(("returned_at", seconds(rng().randint(2 * 86400, 20 * 86400))))
-    if status == "cancelled":
-        steps.append(("cancelled_at", seconds(rng().randint(600, 24 * 3600))))
-    room = (settings.end - o.order_date - dt.timedelta(minutes=1)).total_seconds()
-    total = sum(d.total_seconds() for _, d in steps)
-    scale = min(1.0, room / total) if total > 0 and room > 0 else 1.0
-    out: dict[str, dt.datetime | None] = {"shipped_at": None, "delivered_at": None, "returned_at": None,
-                                          "cancelled_at": None}
-    t = o.order_date
-    for name, delta in steps:
-        t = t + seconds(max(1, delta.total_seconds() * scale))
-        out[name] = t
-    return out
+    return timeline(o.order_date, o.status, settings.end, rng())
 
 
 def _details(o: Any) -> dict[str, Any]:
@@ -327,6 +292,22 @@ class OrderFactory(BronzeFactory):
     total_amount = factory.LazyAttribute(lambda o: o.subtotal + o.tax_amount + o.shipping_cost)
 
     fulfil = Hook(_fulfil)
+
+    @classmethod
+    def create_batch(cls, size: int, **kwargs: Any) -> list[Any]:
+        """``size`` orders with their graphs; without overrides (or with ``status=`` only) drawn and written in bulk.
+
+        See :mod:`.order_batch` for why; any other override, or a subclass that changes a
+        declaration, takes the usual per-object build with one flush.
+        """
+        status = kwargs.get("status", "delivered")
+        meta, ours = cls._meta, OrderFactory._meta  # (``declarations`` rebuilds traits: compare the parts)
+        if (set(kwargs) - {"status"} or status not in AGE or meta.base_declarations != ours.base_declarations
+                or meta.parameters != ours.parameters):
+            return super().create_batch(size, **kwargs)
+        from .order_batch import order_batch
+
+        return order_batch(cls, size, status)
 
 
 __all__ = ["AGE", "OrderFactory"]
