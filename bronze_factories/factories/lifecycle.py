@@ -10,7 +10,7 @@ import datetime as dt
 import random
 
 from .. import vocabulary as v
-from .base import seconds
+from .draws import seconds
 
 #: How old an order of each status may be at the window end (min, max age). Open orders are recent
 #: (at most 2 days, the contract's limit), shipped ones not yet delivered, the others old enough for

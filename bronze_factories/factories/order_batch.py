@@ -26,9 +26,11 @@ from .. import vocabulary as v
 from ..faker_provider import cents
 from ..models import RawClickstream, RawCustomer, RawInventory, RawOrder, RawProduct, RawSession
 from ..vocabulary import SOURCE_SYSTEM
-from .base import between, current_session, rng, seconds, settings
+from .binding import current_session
 from .catalog import InventoryFactory, ProductFactory, movement_row, opening_rows, product_rows
+from .clock import settings
 from .customers import CustomerFactory, customer_rows
+from .draws import between, rng, seconds
 from .lifecycle import AGE, timeline
 from .registry import Stock, registry, write_rows
 from .web import ClickstreamFactory, WebSessionFactory, _device, _where

@@ -20,6 +20,7 @@ from sqlalchemy.orm.attributes import instance_dict
 
 from ..loaders.csvtext import csv_text
 from ..models import Base, RawClickstream, RawInventory, RawOrder, RawReview
+from .errors import FactoryDatabaseError
 
 T = TypeVar("T")
 
@@ -118,8 +119,6 @@ def write_rows(session: Session, model: type[T], rows: list[dict[str, Any]],
     ``links`` (one dict per row) sets parents the same way: relationships as if loaded, plain
     attributes (``order.session``, ``event.product``) as they are.
     """
-    from .base import FactoryDatabaseError
-
     connection = session.connection()
     try:
         if rows and connection.dialect.driver == "psycopg2":
