@@ -27,7 +27,7 @@ from ..faker_provider import BronzeProvider
 from ..vocabulary import SOURCE_SYSTEM
 from .binding import bind, bound_session, current_session
 from .checks import ROOM, check_in_window, check_registered
-from .clock import DEFAULT_DAYS, DEFAULT_END_DATE, DEFAULT_SEED, Settings, set_window, settings, window
+from .clock import DEFAULT_DAYS, DEFAULT_END_DATE, DEFAULT_SEED, Settings, rewind, set_window, settings, window
 from .declarations import _MISSING, Hook, JsonFaker, Parent, Step, given, is_create, resolve
 from .draws import between, rng, seconds
 from .errors import ContractError, FactoryDatabaseError, flush
@@ -55,8 +55,10 @@ def seed(value: int = DEFAULT_SEED, *, end_date: dt.date | dt.datetime | None = 
     Reseeds factory_boy's and Faker's shared random generator, restarts every factory sequence
     and, when given, moves the window. A ``create()`` then continues after the largest factory id
     already stored in the bound session's database (ids never collide with rows of an earlier run),
-    so the same seed against the same database state gives the same rows.
+    so the same seed against the same database state gives the same rows. The clock starts again
+    from the window's end: what :func:`advance` moved is taken back.
     """
+    rewind()
     set_window(end_date, days)
     factory.random.reseed_random(value)
     new_generation()  # bound sessions look up the largest stored ids again before the next create

@@ -26,12 +26,13 @@ from .. import vocabulary as v
 from ..faker_provider import cents
 from ..models import RawClickstream, RawCustomer, RawInventory, RawOrder, RawProduct, RawSession
 from ..vocabulary import SOURCE_SYSTEM
+from .advance import follow
 from .binding import current_session
 from .catalog import InventoryFactory, ProductFactory, movement_row, opening_rows, product_rows
 from .clock import settings
 from .customers import CustomerFactory, customer_rows
 from .draws import between, rng, seconds
-from .lifecycle import AGE, timeline
+from .lifecycle import AGE, Lifecycle, draw
 from .registry import Stock, registry, write_rows
 from .web import ClickstreamFactory, WebSessionFactory, _device, _where
 
@@ -57,6 +58,7 @@ def order_batch(factory_class: Any, size: int, status: str = "delivered") -> lis
     youngest, oldest = AGE[status]
 
     orders, sessions, events, outgoing = [], [], [], []
+    lifecycles: list[Lifecycle] = []
     first = 0
     for j, order_id in enumerate(order_ids):
         customer = customers[j]
@@ -74,7 +76,8 @@ def order_batch(factory_class: Any, size: int, status: str = "delivered") -> lis
         if oldest is not None:
             low = max(low, end - oldest)
         order_date = between(low, max(low, end - youngest))
-        times = timeline(order_date, status, end, r)
+        lifecycles.append(draw(order_date, status, end, r, settings.epoch))
+        times = lifecycles[-1].visible(end)
 
         session_id = session_ids[j]
         sessions.append(_session_row(session_id, customer, order_date - seconds(funnel), order_date))
@@ -115,7 +118,10 @@ def order_batch(factory_class: Any, size: int, status: str = "delivered") -> lis
     for event_id, event in zip(event_ids, events, strict=True):
         event["event_id"] = event["raw_data"]["event_id"] = event_id
 
-    return _write(session, customers, products, sessions, events, orders, movements)
+    objs = _write(session, customers, products, sessions, events, orders, movements)
+    for order, lifecycle in zip(objs, lifecycles, strict=True):
+        follow(order, lifecycle, session)
+    return objs
 
 
 def _session_row(session_id: str, customer: dict[str, Any], start_time: dt.datetime,

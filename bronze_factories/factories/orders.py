@@ -5,7 +5,9 @@ session it was placed in (views of the products, add_to_cart each, checkout_star
 ``purchase`` at ``order_date``), and, for shipped/delivered/returned orders, the ``OUT`` movements
 at ``shipped_at`` (with the opening stock they need) and, for returns, the ``IN`` back.
 The status decides the order's age at the window end, its fulfilment timestamps and its
-``payment_status``.
+``payment_status``. The order's whole lifecycle is drawn when it is made (``order.lifecycle``, see
+:mod:`.lifecycle`): the row shows it as of the window end, and :func:`bronze_factories.advance`
+moves it on.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import factory
 from .. import vocabulary as v
 from ..faker_provider import cents
 from ..models import RawCustomer, RawOrder, RawProduct, RawSession
+from .advance import follow
 from .base import (
     _MISSING,
     ORDER_BASE,
@@ -42,7 +45,7 @@ from .base import (
 )
 from .catalog import InventoryFactory, ProductFactory
 from .customers import CustomerFactory
-from .lifecycle import AGE, MAX_AGE, timeline
+from .lifecycle import AGE, MAX_AGE, Lifecycle, draw, from_row
 from .registry import fetch, known
 from .web import ClickstreamFactory, WebSessionFactory, events_of, stretch
 
@@ -154,8 +157,8 @@ def _order_date(o: Any, step: Any) -> dt.datetime:
     return between(low, max(low, high))
 
 
-def _timeline(o: Any) -> dict[str, dt.datetime | None]:
-    return timeline(o.order_date, o.status, settings.end, rng())
+def _lifecycle(o: Any) -> Lifecycle:
+    return draw(o.order_date, o.status, settings.end, rng(), settings.epoch)
 
 
 def _details(o: Any) -> dict[str, Any]:
@@ -206,6 +209,8 @@ def _fulfil(order: RawOrder, step: Any, extracted: Any) -> None:
         {**item, "product": resolve(step, RawProduct, ProductFactory, item["product_id"])} for item in details["items"]
     ]
     products = [line["product"] for line in lines]
+    lifecycle = attrs.get("lifecycle") or from_row(order.order_date, details, settings.end)
+    follow(order, lifecycle, current_session() if is_create(step) else None)
     # view each product, cart each, checkout, purchase: stages never go backwards in time
     funnel = [("page_view", p) for p in products] + [("add_to_cart", p) for p in products]
     funnel += [("checkout_start", None), ("purchase", None)]
@@ -247,6 +252,7 @@ class OrderFactory(BronzeFactory):
     Parents are reused, never duplicated: ``customer=``/``customer_id=``, ``products=[p, "PROD..."]``,
     ``product=``/``product_id=``, ``session=``/``session_id=`` (a logged-in session of the customer).
     Items: ``basket_size=``, ``quantity=``, ``discount_rate=``; shipping from ``warehouse_id=``.
+    ``order.lifecycle`` holds the times of every transition, past and future (``advance()`` reaches them).
     """
 
     class Meta:
@@ -278,7 +284,8 @@ class OrderFactory(BronzeFactory):
         shipping_cost = factory.LazyAttribute(
             lambda o: Decimal("0.00") if o.subtotal >= Decimal(str(v.FREE_SHIPPING_OVER)) else cents(v.SHIPPING_COST)
         )
-        timeline = factory.LazyAttribute(_timeline)
+        lifecycle = factory.LazyAttribute(_lifecycle)
+        timeline = factory.LazyAttribute(lambda o: o.lifecycle.visible(settings.end))
         raw_extra = factory.LazyAttribute(_details)
 
     contract = Step(_check_overrides)

@@ -42,6 +42,7 @@ class Registry:
     orders: dict[str, list[RawOrder]] = field(default_factory=dict)
     stock: dict[tuple[str, str], Stock] = field(default_factory=dict)
     reviews: set[tuple[str, str]] = field(default_factory=set)
+    unfinished: dict[str, RawOrder] = field(default_factory=dict)  # orders whose lifecycle goes on (advance())
     offsets: dict[type, int] = field(default_factory=dict)  # factory ids already stored, per model
     generation: int = -1  # the seed() generation the offsets belong to
     deferred: int = 0  # > 0 inside create_batch: no flush until the batch ends
@@ -54,6 +55,7 @@ class Registry:
         self.stock.clear()
         self.reviews.clear()
         self.offsets.clear()
+        self.unfinished.clear()
 
 
 _KEY = "bronze_factories"
