@@ -9,11 +9,13 @@ pytest fixture), then one call makes a consistent object graph::
     CustomerFactory()                   # just one customer row
     ReviewFactory(rating=2)             # reviewer who ordered (and received) the product first
     bronze_factories.seed(42)           # same seed, same rows; window end fixed at 2026-01-01
+    bronze_factories.advance(days=3)    # "now" moves on: orders made earlier ship, arrive, come back
 
 An override the factories cannot honour raises :class:`ContractError` naming the validator rule;
 a database error while writing raises :class:`FactoryDatabaseError` (one short line).
 """
 
+from .advance import advance
 from .base import (
     DEFAULT_DAYS,
     DEFAULT_END_DATE,
@@ -52,6 +54,7 @@ __all__ = [
     "ProductFactory",
     "ReviewFactory",
     "WebSessionFactory",
+    "advance",
     "bind",
     "current_session",
     "register_all",

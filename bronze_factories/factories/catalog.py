@@ -8,13 +8,17 @@ otherwise exceed it, so replaying movements never goes below zero.
 from __future__ import annotations
 
 import datetime as dt
+import math
+from decimal import Decimal
 from typing import Any
 
 import factory
 from sqlalchemy import func, select
 
 from .. import vocabulary as v
+from ..faker_provider import CENT, cents
 from ..models import RawInventory, RawProduct
+from ..vocabulary import SOURCE_SYSTEM
 from .base import (
     INVENTORY_BASE,
     PRODUCT_BASE,
@@ -49,6 +53,61 @@ def _open_stock(product: RawProduct, step: Any, extracted: Any) -> None:
         return
     for index in range(settings.warehouses):
         step.recurse(InventoryFactory, {"product": product, "warehouse_id": v.warehouse_id(index), "opening": True})
+
+
+def product_rows(product_ids: list[str]) -> list[dict[str, Any]]:
+    """Column values of new products, drawn product by product as the declarations describe them.
+
+    Category by its share of the catalog, a subcategory of it, a name of the subcategory's name
+    space with its attributes, a log-uniform list price of the subcategory's band (charm-priced), a
+    cost from the category's margin range: the values ``ProductFactory`` draws, without its
+    per-object build (for the bulk ``OrderFactory.create_batch``).
+    """
+    r = rng()
+    names = [c.name for c in v.CATEGORIES]
+    weights = [c.weight for c in v.CATEGORIES]
+    rows = []
+    for product_id, name in zip(product_ids, r.choices(names, weights=weights, k=len(product_ids)), strict=True):
+        cat = v.CATEGORY_BY_NAME[name]
+        sub = v.SUBCATEGORY_BY_NAME[(name, r.choice(cat.subcategories))]
+        brand, product_name, attributes, description = v.compose(sub, r.randrange(v.name_space(sub)), r)
+        low, high = sub.price_range
+        price = cents(math.floor(math.exp(r.uniform(math.log(low), math.log(high)))) + 0.99)
+        margin_low, margin_high = cat.margin_range
+        cost = max(min(cents(price * Decimal(str(1 - r.uniform(margin_low, margin_high)))), price - CENT), CENT)
+        row = {
+            "product_id": product_id, "product_name": product_name, "description": description, "category": name,
+            "subcategory": sub.name, "price": price, "cost": cost, "currency": v.CURRENCY, "attributes": attributes,
+            "supplier_id": f"SUP{r.randint(1, 500):05d}", "brand": brand, "sku": f"{name[:3].upper()}-{product_id[4:]}",
+            "source_system": SOURCE_SYSTEM,
+        }
+        row["raw_data"] = {**row, "price": float(price), "cost": float(cost), "attributes": dict(attributes)}
+        rows.append(row)
+    return rows
+
+
+def opening_rows(inventory_ids: list[int], product_ids: list[str]) -> list[dict[str, Any]]:
+    """The opening ``IN`` of each product in every warehouse, at the window start (as ``_open_stock`` makes them)."""
+    r, start = rng(), settings.start
+    rows = []
+    ids = iter(inventory_ids)
+    for product_id in product_ids:
+        for index in range(settings.warehouses):
+            rows.append(movement_row(next(ids), product_id, v.warehouse_id(index), r.randint(100, 500), "IN", start,
+                                     None, "opening_stock"))
+    return rows
+
+
+def movement_row(inventory_id: int, product_id: str, warehouse_id: str, quantity: int, movement_type: str,
+                 movement_date: dt.datetime, reference_number: str | None, reason: str) -> dict[str, Any]:
+    """One stock movement's column values and ``raw_data``, as ``InventoryFactory`` records them."""
+    row = {
+        "inventory_id": inventory_id, "product_id": product_id, "warehouse_id": warehouse_id, "quantity": quantity,
+        "movement_type": movement_type, "movement_date": movement_date, "reference_number": reference_number,
+        "source_system": SOURCE_SYSTEM,
+    }
+    row["raw_data"] = {**row, "movement_date": movement_date.isoformat(), "reason": reason}
+    return row
 
 
 class ProductFactory(BronzeFactory):
@@ -216,4 +275,4 @@ class InventoryFactory(BronzeFactory):
         return obj
 
 
-__all__ = ["InventoryFactory", "ProductFactory", "stock_of"]
+__all__ = ["InventoryFactory", "ProductFactory", "movement_row", "opening_rows", "product_rows", "stock_of"]

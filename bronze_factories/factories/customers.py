@@ -98,8 +98,9 @@ class CustomerFactory(BronzeFactory):
     describe) and writes them with multi-row INSERTs. Why: building one object through factory_boy's
     resolver costs ~0.1 ms even with cheap declarations, and the unit-of-work flush about as much
     again, which kept 10,000 customers at ~1.5x a plain per-row flush loop; drawing the rows
-    directly and writing them with one COPY makes it ~16x that loop and ~4x a factory_boy loop that
-    adds every row and flushes once (``benchmarks/bench_factories.py``).
+    directly and writing them with one COPY makes it several times faster than both a per-row flush
+    loop and a factory_boy loop that adds every row and flushes once (``benchmarks/bench_factories.py``
+    measures both). ``OrderFactory.create_batch`` follows the same design for whole order graphs.
     With overrides, or in a subclass that changes a declaration, it is the usual per-object build
     with one flush.
     """

@@ -5,7 +5,9 @@ session it was placed in (views of the products, add_to_cart each, checkout_star
 ``purchase`` at ``order_date``), and, for shipped/delivered/returned orders, the ``OUT`` movements
 at ``shipped_at`` (with the opening stock they need) and, for returns, the ``IN`` back.
 The status decides the order's age at the window end, its fulfilment timestamps and its
-``payment_status``.
+``payment_status``. The order's whole lifecycle is drawn when it is made (``order.lifecycle``, see
+:mod:`.lifecycle`): the row shows it as of the window end, and :func:`bronze_factories.advance`
+moves it on.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import factory
 from .. import vocabulary as v
 from ..faker_provider import cents
 from ..models import RawCustomer, RawOrder, RawProduct, RawSession
+from .advance import follow
 from .base import (
     _MISSING,
     ORDER_BASE,
@@ -42,28 +45,13 @@ from .base import (
 )
 from .catalog import InventoryFactory, ProductFactory
 from .customers import CustomerFactory
+from .lifecycle import AGE, MAX_AGE, Lifecycle, draw, from_row
 from .registry import fetch, known
 from .web import ClickstreamFactory, WebSessionFactory, events_of, stretch
-
-#: How old an order of each status may be at the window end (min, max age). Open orders are recent
-#: (at most 2 days, the contract's limit), shipped ones not yet delivered, the others old enough for
-#: delivery and a return to have happened before the end.
-AGE = {
-    "pending": (dt.timedelta(minutes=10), dt.timedelta(hours=36)),
-    "processing": (dt.timedelta(hours=1), dt.timedelta(hours=40)),
-    "shipped": (dt.timedelta(hours=8), dt.timedelta(hours=44)),
-    "delivered": (dt.timedelta(days=12), None),
-    "cancelled": (dt.timedelta(days=2), None),
-    "returned": (dt.timedelta(days=25), None),
-}
 
 
 def _session_given(step: Any) -> bool:
     return given(step, "session") is not _MISSING or given(step, "session_id") is not _MISSING
-
-
-#: The oldest an open or shipped order may be at the window end (rule ``order_status_age``).
-MAX_AGE = {"pending": dt.timedelta(days=2), "processing": dt.timedelta(days=2), "shipped": dt.timedelta(days=17)}
 
 
 def _check_overrides(o: Any, step: Any) -> bool:
@@ -169,28 +157,8 @@ def _order_date(o: Any, step: Any) -> dt.datetime:
     return between(low, max(low, high))
 
 
-def _timeline(o: Any) -> dict[str, dt.datetime | None]:
-    """Fulfilment times after ``order_date`` and before the window end, in contract order."""
-    steps: list[tuple[str, dt.timedelta]] = []
-    status = o.status
-    if status in v.SHIPPED_STATUSES:
-        steps.append(("shipped_at", seconds(rng().randint(4 * 3600, 48 * 3600))))
-    if status in ("delivered", "returned"):
-        steps.append(("delivered_at", seconds(rng().randint(24 * 3600, 5 * 86400))))
-    if status == "returned":
-        steps.append(("returned_at", seconds(rng().randint(2 * 86400, 20 * 86400))))
-    if status == "cancelled":
-        steps.append(("cancelled_at", seconds(rng().randint(600, 24 * 3600))))
-    room = (settings.end - o.order_date - dt.timedelta(minutes=1)).total_seconds()
-    total = sum(d.total_seconds() for _, d in steps)
-    scale = min(1.0, room / total) if total > 0 and room > 0 else 1.0
-    out: dict[str, dt.datetime | None] = {"shipped_at": None, "delivered_at": None, "returned_at": None,
-                                          "cancelled_at": None}
-    t = o.order_date
-    for name, delta in steps:
-        t = t + seconds(max(1, delta.total_seconds() * scale))
-        out[name] = t
-    return out
+def _lifecycle(o: Any) -> Lifecycle:
+    return draw(o.order_date, o.status, settings.end, rng(), settings.epoch)
 
 
 def _details(o: Any) -> dict[str, Any]:
@@ -241,6 +209,8 @@ def _fulfil(order: RawOrder, step: Any, extracted: Any) -> None:
         {**item, "product": resolve(step, RawProduct, ProductFactory, item["product_id"])} for item in details["items"]
     ]
     products = [line["product"] for line in lines]
+    lifecycle = attrs.get("lifecycle") or from_row(order.order_date, details, settings.end)
+    follow(order, lifecycle, current_session() if is_create(step) else None)
     # view each product, cart each, checkout, purchase: stages never go backwards in time
     funnel = [("page_view", p) for p in products] + [("add_to_cart", p) for p in products]
     funnel += [("checkout_start", None), ("purchase", None)]
@@ -282,6 +252,7 @@ class OrderFactory(BronzeFactory):
     Parents are reused, never duplicated: ``customer=``/``customer_id=``, ``products=[p, "PROD..."]``,
     ``product=``/``product_id=``, ``session=``/``session_id=`` (a logged-in session of the customer).
     Items: ``basket_size=``, ``quantity=``, ``discount_rate=``; shipping from ``warehouse_id=``.
+    ``order.lifecycle`` holds the times of every transition, past and future (``advance()`` reaches them).
     """
 
     class Meta:
@@ -313,7 +284,8 @@ class OrderFactory(BronzeFactory):
         shipping_cost = factory.LazyAttribute(
             lambda o: Decimal("0.00") if o.subtotal >= Decimal(str(v.FREE_SHIPPING_OVER)) else cents(v.SHIPPING_COST)
         )
-        timeline = factory.LazyAttribute(_timeline)
+        lifecycle = factory.LazyAttribute(_lifecycle)
+        timeline = factory.LazyAttribute(lambda o: o.lifecycle.visible(settings.end))
         raw_extra = factory.LazyAttribute(_details)
 
     contract = Step(_check_overrides)
@@ -327,6 +299,22 @@ class OrderFactory(BronzeFactory):
     total_amount = factory.LazyAttribute(lambda o: o.subtotal + o.tax_amount + o.shipping_cost)
 
     fulfil = Hook(_fulfil)
+
+    @classmethod
+    def create_batch(cls, size: int, **kwargs: Any) -> list[Any]:
+        """``size`` orders with their graphs; without overrides (or with ``status=`` only) drawn and written in bulk.
+
+        See :mod:`.order_batch` for why; any other override, or a subclass that changes a
+        declaration, takes the usual per-object build with one flush.
+        """
+        status = kwargs.get("status", "delivered")
+        meta, ours = cls._meta, OrderFactory._meta  # (``declarations`` rebuilds traits: compare the parts)
+        if (set(kwargs) - {"status"} or status not in AGE or meta.base_declarations != ours.base_declarations
+                or meta.parameters != ours.parameters):
+            return super().create_batch(size, **kwargs)
+        from .order_batch import order_batch
+
+        return order_batch(cls, size, status)
 
 
 __all__ = ["AGE", "OrderFactory"]

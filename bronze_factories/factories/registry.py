@@ -20,6 +20,7 @@ from sqlalchemy.orm.attributes import instance_dict
 
 from ..loaders.csvtext import csv_text
 from ..models import Base, RawClickstream, RawInventory, RawOrder, RawReview
+from .errors import FactoryDatabaseError
 
 T = TypeVar("T")
 
@@ -41,6 +42,7 @@ class Registry:
     orders: dict[str, list[RawOrder]] = field(default_factory=dict)
     stock: dict[tuple[str, str], Stock] = field(default_factory=dict)
     reviews: set[tuple[str, str]] = field(default_factory=set)
+    unfinished: dict[str, RawOrder] = field(default_factory=dict)  # orders whose lifecycle goes on (advance())
     offsets: dict[type, int] = field(default_factory=dict)  # factory ids already stored, per model
     generation: int = -1  # the seed() generation the offsets belong to
     deferred: int = 0  # > 0 inside create_batch: no flush until the batch ends
@@ -53,6 +55,7 @@ class Registry:
         self.stock.clear()
         self.reviews.clear()
         self.offsets.clear()
+        self.unfinished.clear()
 
 
 _KEY = "bronze_factories"
@@ -107,16 +110,17 @@ def fetch(session: Session, model: type[T], key: str) -> T | None:
     return obj
 
 
-def write_rows(session: Session, model: type[T], rows: list[dict[str, Any]]) -> list[T]:
+def write_rows(session: Session, model: type[T], rows: list[dict[str, Any]],
+               links: list[dict[str, Any]] | None = None) -> list[T]:
     """Write rows in bulk (one ``COPY`` on PostgreSQL, else multi-row INSERTs) as persistent objects of ``session``.
 
     The objects end up as if a flush had written them (in the identity map, no pending changes,
     server defaults loaded on first access) and the registry knows them, for parent reuse. Their
     values are set the way a query sets a loaded row's (straight into the instance dict, no change
     events): a fifth of the cost of the constructor, which records history only to discard it.
+    ``links`` (one dict per row) sets parents the same way: relationships as if loaded, plain
+    attributes (``order.session``, ``event.product``) as they are.
     """
-    from .base import FactoryDatabaseError
-
     connection = session.connection()
     try:
         if rows and connection.dialect.driver == "psycopg2":
@@ -126,9 +130,12 @@ def write_rows(session: Session, model: type[T], rows: list[dict[str, Any]]) -> 
     except (DBAPIError, connection.dialect.loaded_dbapi.Error) as exc:
         raise FactoryDatabaseError.of(exc) from None
     objs = []
-    for row in rows:
+    for j, row in enumerate(rows):
         obj = model()
-        instance_dict(obj).update(row)
+        values = instance_dict(obj)
+        values.update(row)
+        if links is not None:
+            values.update(links[j])
         make_transient_to_detached(obj)
         session.add(obj)
         remember(session, obj)
