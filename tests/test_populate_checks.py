@@ -98,6 +98,7 @@ def test_plan_estimates_match_the_simulation_without_building_it() -> None:
 
     from bronze_factories.engine import Params, Simulation
     from bronze_factories.engine.estimate import estimate, units
+    from bronze_factories.engine.simulation import count_rows
 
     for kw in (dict(customers=200, products=100, orders=400, days=30, sessions_per_day=60),
                dict(customers=3000, products=500, orders=8000, days=20, sessions_per_day=1000, warehouses=3),
@@ -109,6 +110,10 @@ def test_plan_estimates_match_the_simulation_without_building_it() -> None:
         assert {t: n for t, n in closed.items() if t != "raw_reviews"} == \
             {t: n for t, n in simulated.items() if t != "raw_reviews"}
         assert abs(closed["raw_reviews"] - simulated["raw_reviews"]) <= 0.15 * simulated["raw_reviews"]
+        # and the estimates are close to the rows the run makes (the stock policy's movements included)
+        made = count_rows(params)
+        for table in ("raw_inventory", "raw_clickstream"):
+            assert abs(closed[table] - made[table]) <= 0.25 * made[table], (kw, table, closed[table], made[table])
 
 
 def test_plan_at_the_largest_sizes_needs_no_simulation_memory(tmp_path: Path) -> None:

@@ -10,15 +10,22 @@ from __future__ import annotations
 
 import math
 
-from .inventory import operations_per_day
-from .orders import max_items
+import numpy as np
+
+from .catalog import ZIPF_EXPONENT, ZIPF_OFFSET_PER
+from .inventory import ADJUSTMENTS_PER_PAIR_DAY
+from .orders import RETURN_SHARE, max_items
 from .params import Params
 from .simulation import unit_keys
+from .stock import CYCLE_DAYS, MEAN_QUANTITY
+
+#: Ranks of the popularity curve summed exactly up to this many products, sampled beyond.
+EXACT_RANKS = 100_000
 
 #: Mean items of a multi-item basket, and the shares the simulation turns into rows (see Simulation.estimate).
 MEAN_ITEMS = 1.7
 SHIPPED_SHARE = 0.9
-REVIEWED_SHARE = 0.4
+REVIEWED_SHARE = 0.47
 
 
 def units(params: Params, shard: tuple[int, int] | None = None) -> list[str]:
@@ -35,8 +42,7 @@ def estimate(params: Params) -> dict[str, int]:
     p = params.sized()
     sessions = p.sessions_per_day * p.days
     mean_items = MEAN_ITEMS if max_items(p) > 1 else 1.0
-    restocks, adjustments, transfers = operations_per_day(p.products, p.warehouses)
-    ops = p.days * (restocks + adjustments + 2 * transfers)
+    shipped_items = p.orders * mean_items * SHIPPED_SHARE
     r = p.orders / p.customers
     buyers = p.customers * -math.expm1(-r / (1 + r))
     return {
@@ -45,6 +51,31 @@ def estimate(params: Params) -> dict[str, int]:
         "raw_sessions": sessions,
         "raw_clickstream": round(sessions * (p.events_min + p.events_max) / 2),
         "raw_orders": p.orders,
-        "raw_inventory": p.products * p.warehouses + round(p.orders * mean_items * SHIPPED_SHARE) + ops,
+        "raw_inventory": p.products * p.warehouses + round(shipped_items * (1 + RETURN_SHARE))
+        + round(p.days * stock_operations_per_day(p)),
         "raw_reviews": round(buyers * mean_items * REVIEWED_SHARE),
     }
+
+
+def stock_operations_per_day(params: Params) -> float:
+    """Restocks, adjustments and transfers a day under the stock policy (:mod:`.stock`), expected.
+
+    A (product, warehouse) pair selling ``mu`` units a day is restocked with about its order-up-to
+    margin, ``max(2, ceil(21 mu))`` units, so ``mu / max(2, ceil(21 mu))`` times a day; ``mu`` follows
+    the catalog's Zipf-Mandelbrot popularity (summed over every rank up to :data:`EXACT_RANKS`
+    products, over a geometric sample of ranks beyond). Adjustments are a fixed share of the pairs a
+    day; transfers (to pairs at zero) are rare and left out.
+    """
+    p = params.sized()
+    n, w = p.products, p.warehouses
+    mean_items = MEAN_ITEMS if max_items(p) > 1 else 1.0
+    units = p.orders / p.days * mean_items * MEAN_QUANTITY
+    if n <= EXACT_RANKS:
+        ranks, weight = np.arange(1, n + 1, dtype=float), np.ones(n)
+    else:
+        edges = np.unique(np.geomspace(1, n + 1, EXACT_RANKS).astype(np.int64))
+        ranks, weight = edges[:-1].astype(float), np.diff(edges).astype(float)
+    popularity = 1.0 / (ranks + max(0.5, n / ZIPF_OFFSET_PER)) ** ZIPF_EXPONENT
+    mu = units * popularity / float((popularity * weight).sum()) / w
+    restocks = float((weight * w * mu / np.maximum(2, np.ceil(mu * CYCLE_DAYS))).sum())
+    return restocks + max(1, round(n * w * ADJUSTMENTS_PER_PAIR_DAY))

@@ -14,7 +14,7 @@ from .catalog import ProductState, product_rows
 from .columns import COLUMNS
 from .customers import CustomerState, customer_rows
 from .demand import Calendar
-from .inventory import Movements, movement_rows, operations_per_day, order_movements
+from .inventory import Movements, movement_rows, order_movements
 from .orders import DayOrders, day_orders, max_items, order_rows
 from .params import Params
 from .pools import build_pools
@@ -246,23 +246,14 @@ class Simulation:
         yield from _chunks("raw_reviews", unit, reviews, batch_size)
 
     def estimate(self) -> dict[str, int]:
-        """Expected rows per table (exact for customers, products, orders and sessions of the first window)."""
-        p = self.params
-        days = self.simulated
-        sessions = int(self.calendar.sessions.sum())
-        mean_items = 1.7 if max_items(p) > 1 else 1.0
-        restocks, adjustments, transfers = operations_per_day(p.products, p.warehouses)
-        ops = days * (restocks + adjustments + 2 * transfers)
-        orders = int(self.calendar.orders.sum())
-        return {
-            "raw_customers": self.customers.n,
-            "raw_products": p.products,
-            "raw_sessions": sessions,
-            "raw_clickstream": round(sessions * (p.events_min + p.events_max) / 2),
-            "raw_orders": orders,
-            "raw_inventory": p.products * p.warehouses + round(orders * mean_items * 0.9) + ops,
-            "raw_reviews": round(int((self.first_order >= 0).sum()) * mean_items * 0.4),
-        }
+        """Expected rows per table: :func:`.estimate.estimate`, with the reviews of the customers the
+        ledger pass saw order."""
+        from .estimate import MEAN_ITEMS, REVIEWED_SHARE, estimate
+
+        rows = estimate(self.params)
+        mean_items = MEAN_ITEMS if max_items(self.params) > 1 else 1.0
+        rows["raw_reviews"] = round(int((self.first_order >= 0).sum()) * mean_items * REVIEWED_SHARE)
+        return rows
 
 
 _cached: Simulation | None = None
