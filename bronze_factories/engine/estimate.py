@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from .catalog import ZIPF_EXPONENT, ZIPF_OFFSET_PER
+from .catalog import ZIPF_EXPONENT, zipf_offset
 from .inventory import ADJUSTMENTS_PER_PAIR_DAY
 from .orders import RETURN_SHARE, max_items
 from .params import Params
@@ -75,7 +75,7 @@ def stock_operations_per_day(params: Params) -> float:
     else:
         edges = np.unique(np.geomspace(1, n + 1, EXACT_RANKS).astype(np.int64))
         ranks, weight = edges[:-1].astype(float), np.diff(edges).astype(float)
-    popularity = 1.0 / (ranks + max(0.5, n / ZIPF_OFFSET_PER)) ** ZIPF_EXPONENT
+    popularity = 1.0 / (ranks + zipf_offset(n)) ** ZIPF_EXPONENT
     mu = units * popularity / float((popularity * weight).sum()) / w
     restocks = float((weight * w * mu / np.maximum(2, np.ceil(mu * CYCLE_DAYS))).sum())
     return restocks + max(1, round(n * w * ADJUSTMENTS_PER_PAIR_DAY))
