@@ -54,7 +54,8 @@ class CustomerState:
         reg = np.where(
             pre,
             calendar.start_s - history + q_pos / PRE_WINDOW_SHARE * history,
-            calendar.start_s + (q_pos - PRE_WINDOW_SHARE) / (1 - PRE_WINDOW_SHARE) * window * 0.97,
+            # up to the end: registrations go on after it at the same pace (grow)
+            calendar.start_s + (q_pos - PRE_WINDOW_SHARE) / (1 - PRE_WINDOW_SHARE) * window,
         )
         self.n = 0
         self.seed = seed
