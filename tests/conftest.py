@@ -7,6 +7,8 @@ import os
 from pathlib import Path
 
 import pytest
+from checksums import table_checksums
+from populate_support import SMALL, fresh_database, pg_url, run_cli
 from sqlalchemy.engine import URL
 
 from bronze_factories.pytest_plugin import unavailable
@@ -22,6 +24,16 @@ def pg_server(request: pytest.FixtureRequest) -> URL:
     except DatabaseUnavailable as exc:
         unavailable(str(exc))
     return server
+
+
+@pytest.fixture(scope="session")
+def small_reference(pg_server: URL) -> dict[str, tuple[int, str]]:
+    """Row counts and checksums of the populate tests' ``SMALL`` dataset as one worker loads it into
+    PostgreSQL: what every other way of making it (files, Dask, a rerun after a kill) must give."""
+    with fresh_database(pg_server, "smallref") as url:
+        result = run_cli([*SMALL, "--database-url", pg_url(url), "--workers", "1"])
+        assert result.returncode == 0, result.stderr
+        return table_checksums(url)
 
 
 #: Settings a caller's shell could hand the commands besides ``BRONZE_*``: the old generator's variables.

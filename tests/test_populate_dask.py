@@ -88,14 +88,6 @@ def cluster() -> Iterator[Cluster]:
     c.stop()
 
 
-@pytest.fixture(scope="module")
-def reference(pg_server: URL) -> Iterator[dict[str, tuple[int, str]]]:
-    with fresh_database(pg_server, "daskref") as url:
-        result = run_cli([*SMALL, "--database-url", pg_url(url), "--workers", "1"])
-        assert result.returncode == 0, result.stderr
-        yield table_checksums(url)
-
-
 RUNS = {
     "local default": [],
     "dask local, 2 workers": ["--dask", "local", "--workers", "2"],
@@ -108,12 +100,12 @@ def _args(run: str, cluster: Cluster | None) -> list[str]:
 
 
 @pytest.mark.parametrize("run", list(RUNS))
-def test_postgres_rows_are_the_same_on_every_executor(pg_server: URL, reference: dict, cluster: Cluster,
+def test_postgres_rows_are_the_same_on_every_executor(pg_server: URL, small_reference: dict, cluster: Cluster,
                                                       run: str) -> None:
     with fresh_database(pg_server, "dask") as url:
         result = run_cli([*SMALL, "--database-url", pg_url(url), "--quiet", *_args(run, cluster)])
         assert result.returncode == 0, result.stderr
-        assert table_checksums(url) == reference
+        assert table_checksums(url) == small_reference
 
 
 def parquet_checksums(fs, root: str) -> dict[str, tuple[int, str]]:
@@ -194,7 +186,7 @@ def _units(url: URL) -> int:
     return query(url, "SELECT count(*) FROM bronze.bronze_load_ledger")[0][0]
 
 
-def test_killed_dask_worker_never_hangs_and_rerun_gives_the_same_rows(pg_server: URL, reference: dict) -> None:
+def test_killed_dask_worker_never_hangs_and_rerun_gives_the_same_rows(pg_server: URL, small_reference: dict) -> None:
     own = Cluster(2)
     try:
         with fresh_database(pg_server, "daskkill") as url:
@@ -218,6 +210,6 @@ def test_killed_dask_worker_never_hangs_and_rerun_gives_the_same_rows(pg_server:
                 assert len(err.splitlines()) == 1 and err.startswith("bronze-populate: error: "), err
             result = run_cli(args, timeout=300)
             assert result.returncode == 0, result.stderr
-            assert table_checksums(url) == reference
+            assert table_checksums(url) == small_reference
     finally:
         own.stop()
