@@ -19,13 +19,17 @@ import psycopg2
 from populate_support import (
     SMALL,
     SMALL_UNITS,
+    assert_whole_units,
     clean_env,
     dataset_rows,
     fresh_database,
+    ledger_units,
+    partials,
     pg_url,
     query,
     run_cli,
     start_cli,
+    wait_for,
 )
 from sqlalchemy.engine import URL
 
@@ -36,25 +40,9 @@ from bronze_factories.testing import psycopg2_dsn
 INTERRUPTED = ("run the same command again to resume (loaded work units are kept, partial files removed)")
 
 
-def _wait_for(predicate, proc: subprocess.Popen, timeout: float = 120) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and proc.poll() is None:
-        if predicate():
-            return True
-        time.sleep(0.01)
-    return False
-
-
-def _partials(directory: Path) -> list[str]:
-    return sorted(p.name for p in directory.iterdir() if p.name.endswith(".partial"))
-
-
-def _ledger_matches_rows(url: URL, schema: str = "bronze") -> dict:
-    """Every row has its unit in the ledger: the ledger's counts are exactly the tables' rows."""
-    ledger = [r[0] for r in query(url, f"SELECT row_counts FROM {schema}.bronze_load_ledger")]
-    for table in TABLE_ORDER:
-        assert query(url, f"SELECT count(*) FROM {schema}.{table}")[0][0] == sum(c[table] for c in ledger), table
-    return {k: v for k, v in query(url, f"SELECT DISTINCT dataset_key, params::text FROM {schema}.bronze_load_ledger")}
+def _datasets(url: URL) -> dict[str, str]:
+    """The datasets the ledger holds: key and parameters."""
+    return dict(query(url, "SELECT DISTINCT dataset_key, params::text FROM bronze.bronze_load_ledger"))
 
 
 # -- point 1: two runs into one --output-dir ---------------------------------------------------------
@@ -70,7 +58,7 @@ def test_two_runs_into_one_output_dir_do_not_mix_their_files(tmp_path: Path) -> 
     code, err = results[losers[0]]
     assert code == 1 and err == (f"bronze-populate: error: another bronze-populate is writing the same files into "
                                  f"--output-dir {str(out)!r}; wait for it to finish, or choose another --output-dir\n")
-    assert _partials(out) == []
+    assert partials(out) == []
     # the surviving run's files are exactly its own dataset's
     done = run_cli([*SMALL, "--output-dir", str(ref), "--format", "csv", "--workers", "1", "--seed", winners[0]])
     assert done.returncode == 0, done.stderr
@@ -80,20 +68,20 @@ def test_two_runs_into_one_output_dir_do_not_mix_their_files(tmp_path: Path) -> 
 
 def test_partials_of_a_killed_run_are_removed_by_the_next(tmp_path: Path) -> None:
     proc = start_cli([*SMALL, "--output-dir", str(tmp_path), "--format", "csv", "--workers", "1"])
-    assert _wait_for(lambda: bool(_partials(tmp_path)), proc), proc.communicate()
+    assert wait_for(proc, lambda: bool(partials(tmp_path))), proc.communicate()
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=60)
-    assert _partials(tmp_path)
+    assert partials(tmp_path)
     result = run_cli([*SMALL, "--output-dir", str(tmp_path), "--format", "csv", "--workers", "1"])
     assert result.returncode == 0, result.stderr
-    assert _partials(tmp_path) == []
+    assert partials(tmp_path) == []
 
 
 # -- point 15: SIGTERM is Ctrl-C ---------------------------------------------------------------------
 
 def test_sigterm_removes_partial_files_and_says_so(tmp_path: Path) -> None:
     proc = start_cli([*SMALL, "--output-dir", str(tmp_path), "--format", "csv", "--workers", "2"])
-    assert _wait_for(lambda: bool(_partials(tmp_path)), proc), proc.communicate()
+    assert wait_for(proc, lambda: bool(partials(tmp_path))), proc.communicate()
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 128 + signal.SIGTERM
@@ -105,16 +93,13 @@ def test_sigterm_removes_partial_files_and_says_so(tmp_path: Path) -> None:
 def test_sigterm_during_a_database_load_keeps_whole_units(pg_server: URL) -> None:
     with fresh_database(pg_server, "term") as url:
         proc = start_cli([*SMALL, "--database-url", pg_url(url), "--workers", "2", "--batch-size", "150"])
-        ledger = "SELECT to_regclass('bronze.bronze_load_ledger') IS NOT NULL AND " \
-                 "(SELECT count(*) FROM bronze.bronze_load_ledger) >= 3"
-        assert _wait_for(lambda: query(url, "SELECT to_regclass('bronze.bronze_load_ledger') IS NOT NULL")[0][0]
-                         and query(url, ledger)[0][0], proc), proc.communicate()
+        assert wait_for(proc, lambda: ledger_units(url) >= 3), proc.communicate()
         proc.send_signal(signal.SIGTERM)
         _, err = proc.communicate(timeout=60)
         assert proc.returncode == 128 + signal.SIGTERM, err
         assert err.splitlines()[-1] == f"bronze-populate: interrupted (SIGTERM); {INTERRUPTED}"
         time.sleep(0.3)
-        _ledger_matches_rows(url)
+        assert_whole_units(url)
         assert run_cli([*SMALL, "--database-url", pg_url(url), "--quiet"]).returncode == 0
 
 
@@ -131,10 +116,10 @@ def test_two_datasets_started_together_cannot_both_claim_one_database(pg_server:
             waiting = "SELECT count(*) FROM pg_locks WHERE NOT granted AND database = " \
                       "(SELECT oid FROM pg_database WHERE datname = current_database()) OR " \
                       "(NOT granted AND locktype = 'advisory')"
-            assert _wait_for(lambda: query(url, waiting)[0][0] >= 1, first), first.communicate()
+            assert wait_for(first, lambda: query(url, waiting)[0][0] >= 1), first.communicate()
             second = start_cli([*SMALL, "--database-url", pg_url(url), "--workers", "1", "--seed", "8", "--quiet"])
             # the second run is either past its check and waiting to COPY too, or waiting for the claim
-            assert _wait_for(lambda: query(url, waiting)[0][0] >= 2, second), second.communicate()
+            assert wait_for(second, lambda: query(url, waiting)[0][0] >= 2), second.communicate()
         finally:
             blocker.rollback()
             blocker.close()
@@ -142,7 +127,8 @@ def test_two_datasets_started_together_cannot_both_claim_one_database(pg_server:
         assert [code for code, _ in results] == [0, 1], results
         refused = results[1][1]
         assert "already holds another dataset" in refused and refused.count("\n") == 1
-        assert len(_ledger_matches_rows(url)) == 1
+        assert_whole_units(url)
+        assert len(_datasets(url)) == 1
         assert query(url, "SELECT count(*) FROM bronze.bronze_load_ledger") == [(SMALL_UNITS,)]
 
 
@@ -227,7 +213,7 @@ def test_ctrl_c_during_preparation_exits_130(pg_server: URL) -> None:
             proc = start_cli([*SMALL, "--database-url", pg_url(url)])
             waiting = ("SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
                        "WHERE NOT l.granted AND c.relname = 'bronze_load_ledger'")
-            assert _wait_for(lambda: query(url, waiting)[0][0] > 0, proc), proc.communicate()
+            assert wait_for(proc, lambda: query(url, waiting)[0][0] > 0), proc.communicate()
             proc.send_signal(signal.SIGINT)
             time.sleep(0.5)
         finally:

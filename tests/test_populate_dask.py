@@ -18,7 +18,7 @@ from pathlib import Path
 import psutil
 import pytest
 from checksums import PRIMARY_KEYS, table_checksums
-from populate_support import SMALL, clean_env, fresh_database, pg_url, query, run_cli
+from populate_support import SMALL, clean_env, fresh_database, ledger_units, pg_url, run_cli, wait_for
 from sqlalchemy.engine import URL
 
 from bronze_factories.engine import COLUMNS, TABLE_ORDER
@@ -180,12 +180,6 @@ def test_parquet_to_s3_reads_back_the_same_rows(parquet_reference: dict) -> None
         server.stop()
 
 
-def _units(url: URL) -> int:
-    if not query(url, "SELECT to_regclass('bronze.bronze_load_ledger') IS NOT NULL")[0][0]:
-        return 0
-    return query(url, "SELECT count(*) FROM bronze.bronze_load_ledger")[0][0]
-
-
 def test_killed_dask_worker_never_hangs_and_rerun_gives_the_same_rows(pg_server: URL, small_reference: dict) -> None:
     own = Cluster(2)
     try:
@@ -193,10 +187,7 @@ def test_killed_dask_worker_never_hangs_and_rerun_gives_the_same_rows(pg_server:
             args = [*SMALL, "--database-url", pg_url(url), "--dask", own.address, "--batch-size", "150", "--quiet"]
             proc = subprocess.Popen([sys.executable, "-m", "bronze_factories.populate", *args], env=clean_env(),
                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            deadline = time.monotonic() + 240
-            while proc.poll() is None and time.monotonic() < deadline and _units(url) < 4:
-                time.sleep(0.02)
-            assert proc.poll() is None, "the run ended before the kill"
+            assert wait_for(proc, lambda: ledger_units(url) >= 4, timeout=240), "the run ended before the kill"
             psutil.Process(own.workers[0].pid).send_signal(signal.SIGKILL)
             try:
                 _, err = proc.communicate(timeout=300)

@@ -10,10 +10,9 @@ from collections.abc import Callable
 import psycopg2
 import pytest
 from checksums import table_checksums
-from populate_support import SMALL, SMALL_UNITS, fresh_database, pg_url, run_cli, start_cli
+from populate_support import SMALL, SMALL_UNITS, assert_whole_units, fresh_database, pg_url, run_cli, start_cli
 from sqlalchemy.engine import URL
 
-from bronze_factories.engine import TABLE_ORDER
 from bronze_factories.testing import psycopg2_dsn
 
 
@@ -38,22 +37,6 @@ WHEN: dict[str, Callable] = {
     "mid-table: while a COPY into raw_clickstream runs": lambda cur: _units(cur) >= 5 and _copying(cur),
     "late: most days loaded": lambda cur: _units(cur) >= SMALL_UNITS - 8,
 }
-
-
-def _ledger_matches_rows(url: URL) -> None:
-    """What is visible after a kill is whole units: the ledger's counts are exactly the tables' rows."""
-    conn = psycopg2.connect(psycopg2_dsn(url))
-    try:
-        with conn.cursor() as cur:
-            if _units(cur) < 0:
-                return
-            cur.execute("SELECT row_counts FROM bronze.bronze_load_ledger")
-            ledger = [r[0] for r in cur.fetchall()]
-            for table in TABLE_ORDER:
-                cur.execute(f"SELECT count(*) FROM bronze.{table}")
-                assert cur.fetchone()[0] == sum(c[table] for c in ledger), table
-    finally:
-        conn.close()
 
 
 CASES = [(w, "1") for w in WHEN] + [(w, "2") for w in list(WHEN)[2:4]]
@@ -82,7 +65,7 @@ def test_sigkill_then_rerun_gives_the_uninterrupted_rows(pg_server: URL, small_r
             proc.wait(timeout=60)
         assert killed, f"the run ended before the kill point ({proc.returncode}): make the dataset slower"
         time.sleep(0.3)  # orphaned workers notice their parent is gone and stop after the unit in hand
-        _ledger_matches_rows(url)
+        assert_whole_units(url)
         result = run_cli(args)
         assert result.returncode == 0, result.stderr
         assert table_checksums(url) == small_reference
