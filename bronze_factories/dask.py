@@ -16,7 +16,6 @@ command writes, typed as in the Parquet files (timestamps, decimals, JSON as tex
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from .engine import COLUMNS, Params
@@ -34,12 +33,6 @@ def units_of(params: Params, table: str) -> list[str]:
     return [u for u in unit_keys(params) if u.split(":", 1)[0] in kinds]
 
 
-def _encoder() -> Any:
-    from .loaders.files import FileSink
-
-    return FileSink(Path("."), "parquet")  # only its Arrow conversion is used: no file is opened
-
-
 #: ``ingestion_timestamp`` is when a load landed, not part of the dataset: a frame of the dataset
 #: has the engine's columns only (the placeholder below is dropped again).
 _INGESTED = "ingestion_timestamp"
@@ -47,17 +40,18 @@ _PLACEHOLDER = "1970-01-01T00:00:00"
 
 
 def _empty(table: str) -> Any:
-    return _encoder()._arrow_schema(table).empty_table().drop_columns([_INGESTED]).to_pandas()
+    from .loaders.files import arrow_schema
+
+    return arrow_schema(table).empty_table().drop_columns([_INGESTED]).to_pandas()
 
 
 def unit_frame(params: Params, table: str, batch_size: int, unit: str) -> Any:
     """One partition: the rows of ``table`` in ``unit``, as a pandas DataFrame."""
     import pyarrow as pa
 
-    from .loaders.files import file_rows
+    from .loaders.files import arrow_table, file_rows
 
-    encoder = _encoder()
-    pieces = [encoder._arrow_table(table, file_rows(table, c.rows, _PLACEHOLDER)).drop_columns([_INGESTED])
+    pieces = [arrow_table(table, file_rows(table, c.rows, _PLACEHOLDER)).drop_columns([_INGESTED])
               for c in simulation_for(params).generate_unit(unit, batch_size) if c.table == table and c.rows]
     if not pieces:
         return _empty(table)

@@ -1,17 +1,19 @@
-"""Helpers of the populate tests: the small dataset, running the CLI, fresh databases."""
+"""Helpers of the populate tests: the small dataset, running the CLI, fresh databases, watching a run."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg2
 from sqlalchemy.engine import URL
 
+from bronze_factories.engine import TABLE_ORDER
 from bronze_factories.testing import create_database, drop_database, psycopg2_dsn
 
 #: Small enough for a fast suite, big enough for every table and several partitions' worth of days.
@@ -79,3 +81,36 @@ def dataset_rows(path: Path) -> list[list[str]]:
         rows = list(csv.reader(f))
     at = rows[0].index("ingestion_timestamp")
     return [r[:at] + r[at + 1:] for r in rows]
+
+
+def wait_for(proc: subprocess.Popen[str], ready: Callable[[], bool], timeout: float = 120) -> bool:
+    """Poll ``ready`` while the run goes on: True once it holds; False if the run ends first or
+    ``timeout`` seconds pass (the moment a test kills or signals a run is whatever ``ready`` waits for)."""
+    deadline = time.monotonic() + timeout
+    while proc.poll() is None and time.monotonic() < deadline:
+        if ready():
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def partials(directory: Path) -> list[str]:
+    """The partial files a files run is writing (or left behind) in ``directory``, by name."""
+    return sorted(p.name for p in directory.iterdir() if p.name.endswith(".partial"))
+
+
+def ledger_units(url: URL, schema: str = "bronze") -> int:
+    """Work units in the ledger; 0 while the migration has not made it yet."""
+    if not query(url, "SELECT to_regclass(%s) IS NOT NULL", (f"{schema}.bronze_load_ledger",))[0][0]:
+        return 0
+    return query(url, f"SELECT count(*) FROM {schema}.bronze_load_ledger")[0][0]
+
+
+def assert_whole_units(url: URL, schema: str = "bronze") -> None:
+    """Every row has its unit in the ledger: per table, the ledger's counts add up to exactly the
+    rows there (what a kill, a signal or a lost worker must leave; nothing to check before the ledger)."""
+    if not query(url, "SELECT to_regclass(%s) IS NOT NULL", (f"{schema}.bronze_load_ledger",))[0][0]:
+        return
+    ledger = [r[0] for r in query(url, f"SELECT row_counts FROM {schema}.bronze_load_ledger")]
+    for table in TABLE_ORDER:
+        assert query(url, f"SELECT count(*) FROM {schema}.{table}")[0][0] == sum(c[table] for c in ledger), table

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sqlite3
 import subprocess
 import sys
@@ -23,13 +22,7 @@ LARGE = "--load --customers 100000 --products 50000 --days 730".split()
 DEFAULT_NOTE = "(the default; --database-url or BRONZE_DATABASE_URL names a PostgreSQL database)"
 
 
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for key in list(os.environ):
-        if key.startswith("BRONZE_") or key in ("NUM_CUSTOMERS", "NUM_PRODUCTS", "NUM_ORDERS", "DAYS_OF_DATA"):
-            monkeypatch.delenv(key)
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
+pytestmark = pytest.mark.usefixtures("isolated")
 
 
 def volumes(args: list[str], env: dict[str, str] | None = None) -> tuple[int, int, int, int, int]:
@@ -47,18 +40,18 @@ def test_the_default_window_keeps_the_old_defaults_and_others_get_volumes_in_pro
     assert volumes([*SMALL, "--sessions-per-day", "50"]) == (1_000, 500, 205, 30, 50)
 
 
-def test_the_old_small_example_runs_as_typed_and_says_where_it_writes(_isolated: Path) -> None:
-    result = run_cli(SMALL, cwd=_isolated)
+def test_the_old_small_example_runs_as_typed_and_says_where_it_writes(isolated: Path) -> None:
+    result = run_cli(SMALL, cwd=isolated)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[0] == f"target: SQLite file bronze.db {DEFAULT_NOTE}"
-    with sqlite3.connect(_isolated / "bronze.db") as conn:
+    with sqlite3.connect(isolated / "bronze.db") as conn:
         counts = [conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
                   for t in ("raw_customers", "raw_products", "raw_orders", "raw_sessions")]
     assert counts == [1_000, 500, 411, 101 * 30]
 
 
 @pytest.mark.parametrize("args", [MEDIUM, LARGE], ids=["medium", "large"])
-def test_the_old_medium_and_large_examples_plan_as_typed(args: list[str], _isolated: Path,
+def test_the_old_medium_and_large_examples_plan_as_typed(args: list[str], isolated: Path,
                                                          capsys: pytest.CaptureFixture[str]) -> None:
     assert main([*args, "--plan", "--end-date", "2026-01-01"]) == 0
     out = capsys.readouterr().out
@@ -66,7 +59,7 @@ def test_the_old_medium_and_large_examples_plan_as_typed(args: list[str], _isola
     assert f"customers={customers:,} products={products:,} orders={orders:,} days={days} " \
            f"sessions/day={sessions:,}" in out
     assert f"target    SQLite file bronze.db {DEFAULT_NOTE}" in out
-    assert list(_isolated.iterdir()) == []
+    assert list(isolated.iterdir()) == []
 
 
 def test_volumes_the_user_gave_that_cannot_fit_are_refused_naming_every_way_out(
@@ -96,9 +89,9 @@ def test_old_environment_variables_are_aliases_and_new_names_and_flags_win() -> 
         parse([], env={"NUM_CUSTOMERS": "lots"})
 
 
-def test_each_old_variable_used_is_named_once_on_stderr(_isolated: Path) -> None:
+def test_each_old_variable_used_is_named_once_on_stderr(isolated: Path) -> None:
     env = clean_env(NUM_CUSTOMERS="200", NUM_PRODUCTS="100", DAYS_OF_DATA="3", BRONZE_END_DATE="2026-01-01")
-    result = run_cli(["--quiet"], cwd=_isolated, env=env)
+    result = run_cli(["--quiet"], cwd=isolated, env=env)
     assert result.returncode == 0, result.stderr
     assert result.stderr.splitlines() == [
         "bronze-populate: reading NUM_CUSTOMERS=200 as --customers (the old generator's variable; "
@@ -110,20 +103,20 @@ def test_each_old_variable_used_is_named_once_on_stderr(_isolated: Path) -> None
     ]
 
 
-def test_the_target_is_the_first_line_of_every_run(_isolated: Path, tmp_path: Path) -> None:
+def test_the_target_is_the_first_line_of_every_run(isolated: Path, tmp_path: Path) -> None:
     args = ["--customers", "20", "--products", "10", "--days", "2", "--end-date", "2026-01-01"]
-    files = run_cli([*args, "--output-dir", "out", "--format", "csv"], cwd=_isolated)
+    files = run_cli([*args, "--output-dir", "out", "--format", "csv"], cwd=isolated)
     assert files.returncode == 0 and files.stdout.splitlines()[0] == "target: csv files in out"
     url = f"sqlite:///{tmp_path / 'named.db'}"
-    named = run_cli([*args, "--database-url", url], cwd=_isolated)
+    named = run_cli([*args, "--database-url", url], cwd=isolated)
     assert named.returncode == 0 and named.stdout.splitlines()[0] == f"target: SQLite file {tmp_path / 'named.db'}"
 
 
-def test_make_targets_run_the_populate_command(_isolated: Path) -> None:
+def test_make_targets_run_the_populate_command(isolated: Path) -> None:
     env = clean_env(NUM_CUSTOMERS="20", NUM_PRODUCTS="10", DAYS_OF_DATA="2", BRONZE_END_DATE="2026-01-01",
                     BRONZE_QUIET="1")
-    for target, made in (("generate-data", _isolated / "data" / "raw_orders.csv"), ("load-data", _isolated / "bronze.db")):
+    for target, made in (("generate-data", isolated / "data" / "raw_orders.csv"), ("load-data", isolated / "bronze.db")):
         done = subprocess.run(["make", "-s", "-f", str(ROOT / "Makefile"), target, f"PYTHON={sys.executable}"],
-                              cwd=_isolated, env=env, capture_output=True, text=True, timeout=300)
+                              cwd=isolated, env=env, capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, done.stderr
         assert made.exists()

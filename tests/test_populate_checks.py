@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -12,14 +11,7 @@ from sqlalchemy.engine import URL
 from bronze_factories.populate import main
 from bronze_factories.populate.options import parse
 
-
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for key in list(os.environ):
-        if key.startswith("BRONZE_"):
-            monkeypatch.delenv(key)
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
+pytestmark = pytest.mark.usefixtures("isolated")
 
 
 def usage_error(args: list[str], capsys: pytest.CaptureFixture[str], where: Path) -> str:
@@ -38,16 +30,16 @@ ABSURD_WINDOWS = [
 
 
 @pytest.mark.parametrize(("args", "message"), ABSURD_WINDOWS, ids=[" ".join(a) for a, _ in ABSURD_WINDOWS])
-def test_absurd_end_date_or_days_is_a_usage_error(args: list[str], message: str, _isolated: Path,
+def test_absurd_end_date_or_days_is_a_usage_error(args: list[str], message: str, isolated: Path,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     base = ["--customers", "20", "--products", "10", "--orders", "20", "--sessions-per-day", "5000"]
-    assert message in usage_error([*base, *args], capsys, _isolated)
+    assert message in usage_error([*base, *args], capsys, isolated)
 
 
-def test_summary_json_path_is_checked_before_the_load(_isolated: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    err = usage_error([*SMALL, "--summary-json", "/nonexistent/x.json"], capsys, _isolated)
+def test_summary_json_path_is_checked_before_the_load(isolated: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    err = usage_error([*SMALL, "--summary-json", "/nonexistent/x.json"], capsys, isolated)
     assert "--summary-json '/nonexistent/x.json': directory '/nonexistent' does not exist" in err
-    err = usage_error([*SMALL, "--summary-json", "/"], capsys, _isolated)
+    err = usage_error([*SMALL, "--summary-json", "/"], capsys, isolated)
     assert "is a directory" in err
 
 
@@ -59,9 +51,9 @@ def test_summary_json_path_is_checked_before_the_load(_isolated: Path, capsys: p
     ("PG_mine", "schema 'PG_mine' belongs to the PostgreSQL server"),
 ])
 def test_long_or_reserved_schema_is_refused_before_anything_is_created(
-        pg_server: URL, schema: str, message: str, _isolated: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        pg_server: URL, schema: str, message: str, isolated: Path, capsys: pytest.CaptureFixture[str]) -> None:
     with fresh_database(pg_server, "schema") as url:
-        err = usage_error([*SMALL, "--database-url", pg_url(url), "--schema", schema], capsys, _isolated)
+        err = usage_error([*SMALL, "--database-url", pg_url(url), "--schema", schema], capsys, isolated)
         assert message in err
         assert query(url, "SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'sss%%' "
                           "OR nspname IN ('bronze', 'PG_mine')") == [(0,)]
@@ -85,9 +77,9 @@ def test_database_url_flag_beats_output_dir_and_format_from_the_environment() ->
     assert parse([], env=env).output_dir == Path("out")
 
 
-def test_in_memory_sqlite_is_a_usage_error(_isolated: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_in_memory_sqlite_is_a_usage_error(isolated: Path, capsys: pytest.CaptureFixture[str]) -> None:
     for url in ("sqlite:///:memory:", "sqlite://"):
-        err = usage_error([*SMALL, "--database-url", url], capsys, _isolated)
+        err = usage_error([*SMALL, "--database-url", url], capsys, isolated)
         assert "an in-memory SQLite database vanishes when the run ends; give a file" in err
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 
 import pytest
@@ -12,15 +11,7 @@ from populate_support import SMALL
 from bronze_factories.populate import main
 from bronze_factories.populate.options import UsageError, parse
 
-
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Each test in an empty working directory (where bronze.db would land), without BRONZE_* settings."""
-    for key in list(os.environ):
-        if key.startswith("BRONZE_"):
-            monkeypatch.delenv(key)
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
+pytestmark = pytest.mark.usefixtures("isolated")
 
 
 BAD_USAGE = [
@@ -48,7 +39,7 @@ BAD_USAGE = [
 
 
 @pytest.mark.parametrize(("args", "message"), BAD_USAGE, ids=[" ".join(a) for a, _ in BAD_USAGE])
-def test_bad_usage_is_one_line_exit_2_and_writes_nothing(args: list[str], message: str, _isolated: Path,
+def test_bad_usage_is_one_line_exit_2_and_writes_nothing(args: list[str], message: str, isolated: Path,
                                                          capsys: pytest.CaptureFixture[str]) -> None:
     status = main(args)
     err = capsys.readouterr().err
@@ -56,7 +47,7 @@ def test_bad_usage_is_one_line_exit_2_and_writes_nothing(args: list[str], messag
     assert message in err
     assert err.count("\n") == 1 and err.startswith("bronze-populate: error: ")
     assert "Traceback" not in err and "s3cretpw" not in err
-    assert list(_isolated.iterdir()) == []  # no bronze.db, no output directory
+    assert list(isolated.iterdir()) == []  # no bronze.db, no output directory
 
 
 def test_environment_supplies_options_and_flags_win() -> None:
@@ -99,7 +90,7 @@ def test_debug_shows_the_traceback() -> None:
         main(["--days", "0", "--debug"])
 
 
-def test_plan_prints_sizes_and_writes_nothing(_isolated: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_plan_prints_sizes_and_writes_nothing(isolated: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main([*SMALL, "--plan", "--workers", "2"]) == 0
     out = capsys.readouterr().out
     assert "customers=200 products=100 orders=400 days=30" in out
@@ -108,7 +99,7 @@ def test_plan_prints_sizes_and_writes_nothing(_isolated: Path, capsys: pytest.Ca
     assert lines["raw_customers"] == "200" and lines["raw_orders"] == "400" and lines["raw_sessions"] == "1,800"
     assert set(lines) == {"raw_customers", "raw_products", "raw_sessions", "raw_clickstream", "raw_orders",
                           "raw_inventory", "raw_reviews"}
-    assert list(_isolated.iterdir()) == []
+    assert list(isolated.iterdir()) == []
 
 
 def test_plan_estimates_the_disk_of_each_target(capsys: pytest.CaptureFixture[str]) -> None:

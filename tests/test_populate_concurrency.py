@@ -6,8 +6,10 @@ under a final name, no rows without a ledger entry, no password printed.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -17,13 +19,17 @@ import psycopg2
 from populate_support import (
     SMALL,
     SMALL_UNITS,
+    assert_whole_units,
     clean_env,
     dataset_rows,
     fresh_database,
+    ledger_units,
+    partials,
     pg_url,
     query,
     run_cli,
     start_cli,
+    wait_for,
 )
 from sqlalchemy.engine import URL
 
@@ -34,25 +40,9 @@ from bronze_factories.testing import psycopg2_dsn
 INTERRUPTED = ("run the same command again to resume (loaded work units are kept, partial files removed)")
 
 
-def _wait_for(predicate, proc: subprocess.Popen, timeout: float = 120) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and proc.poll() is None:
-        if predicate():
-            return True
-        time.sleep(0.01)
-    return False
-
-
-def _partials(directory: Path) -> list[str]:
-    return sorted(p.name for p in directory.iterdir() if p.name.endswith(".partial"))
-
-
-def _ledger_matches_rows(url: URL, schema: str = "bronze") -> dict:
-    """Every row has its unit in the ledger: the ledger's counts are exactly the tables' rows."""
-    ledger = [r[0] for r in query(url, f"SELECT row_counts FROM {schema}.bronze_load_ledger")]
-    for table in TABLE_ORDER:
-        assert query(url, f"SELECT count(*) FROM {schema}.{table}")[0][0] == sum(c[table] for c in ledger), table
-    return {k: v for k, v in query(url, f"SELECT DISTINCT dataset_key, params::text FROM {schema}.bronze_load_ledger")}
+def _datasets(url: URL) -> dict[str, str]:
+    """The datasets the ledger holds: key and parameters."""
+    return dict(query(url, "SELECT DISTINCT dataset_key, params::text FROM bronze.bronze_load_ledger"))
 
 
 # -- point 1: two runs into one --output-dir ---------------------------------------------------------
@@ -68,7 +58,7 @@ def test_two_runs_into_one_output_dir_do_not_mix_their_files(tmp_path: Path) -> 
     code, err = results[losers[0]]
     assert code == 1 and err == (f"bronze-populate: error: another bronze-populate is writing the same files into "
                                  f"--output-dir {str(out)!r}; wait for it to finish, or choose another --output-dir\n")
-    assert _partials(out) == []
+    assert partials(out) == []
     # the surviving run's files are exactly its own dataset's
     done = run_cli([*SMALL, "--output-dir", str(ref), "--format", "csv", "--workers", "1", "--seed", winners[0]])
     assert done.returncode == 0, done.stderr
@@ -78,20 +68,20 @@ def test_two_runs_into_one_output_dir_do_not_mix_their_files(tmp_path: Path) -> 
 
 def test_partials_of_a_killed_run_are_removed_by_the_next(tmp_path: Path) -> None:
     proc = start_cli([*SMALL, "--output-dir", str(tmp_path), "--format", "csv", "--workers", "1"])
-    assert _wait_for(lambda: bool(_partials(tmp_path)), proc), proc.communicate()
+    assert wait_for(proc, lambda: bool(partials(tmp_path))), proc.communicate()
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=60)
-    assert _partials(tmp_path)
+    assert partials(tmp_path)
     result = run_cli([*SMALL, "--output-dir", str(tmp_path), "--format", "csv", "--workers", "1"])
     assert result.returncode == 0, result.stderr
-    assert _partials(tmp_path) == []
+    assert partials(tmp_path) == []
 
 
 # -- point 15: SIGTERM is Ctrl-C ---------------------------------------------------------------------
 
 def test_sigterm_removes_partial_files_and_says_so(tmp_path: Path) -> None:
     proc = start_cli([*SMALL, "--output-dir", str(tmp_path), "--format", "csv", "--workers", "2"])
-    assert _wait_for(lambda: bool(_partials(tmp_path)), proc), proc.communicate()
+    assert wait_for(proc, lambda: bool(partials(tmp_path))), proc.communicate()
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 128 + signal.SIGTERM
@@ -103,16 +93,13 @@ def test_sigterm_removes_partial_files_and_says_so(tmp_path: Path) -> None:
 def test_sigterm_during_a_database_load_keeps_whole_units(pg_server: URL) -> None:
     with fresh_database(pg_server, "term") as url:
         proc = start_cli([*SMALL, "--database-url", pg_url(url), "--workers", "2", "--batch-size", "150"])
-        ledger = "SELECT to_regclass('bronze.bronze_load_ledger') IS NOT NULL AND " \
-                 "(SELECT count(*) FROM bronze.bronze_load_ledger) >= 3"
-        assert _wait_for(lambda: query(url, "SELECT to_regclass('bronze.bronze_load_ledger') IS NOT NULL")[0][0]
-                         and query(url, ledger)[0][0], proc), proc.communicate()
+        assert wait_for(proc, lambda: ledger_units(url) >= 3), proc.communicate()
         proc.send_signal(signal.SIGTERM)
         _, err = proc.communicate(timeout=60)
         assert proc.returncode == 128 + signal.SIGTERM, err
         assert err.splitlines()[-1] == f"bronze-populate: interrupted (SIGTERM); {INTERRUPTED}"
         time.sleep(0.3)
-        _ledger_matches_rows(url)
+        assert_whole_units(url)
         assert run_cli([*SMALL, "--database-url", pg_url(url), "--quiet"]).returncode == 0
 
 
@@ -129,10 +116,10 @@ def test_two_datasets_started_together_cannot_both_claim_one_database(pg_server:
             waiting = "SELECT count(*) FROM pg_locks WHERE NOT granted AND database = " \
                       "(SELECT oid FROM pg_database WHERE datname = current_database()) OR " \
                       "(NOT granted AND locktype = 'advisory')"
-            assert _wait_for(lambda: query(url, waiting)[0][0] >= 1, first), first.communicate()
+            assert wait_for(first, lambda: query(url, waiting)[0][0] >= 1), first.communicate()
             second = start_cli([*SMALL, "--database-url", pg_url(url), "--workers", "1", "--seed", "8", "--quiet"])
             # the second run is either past its check and waiting to COPY too, or waiting for the claim
-            assert _wait_for(lambda: query(url, waiting)[0][0] >= 2, second), second.communicate()
+            assert wait_for(second, lambda: query(url, waiting)[0][0] >= 2), second.communicate()
         finally:
             blocker.rollback()
             blocker.close()
@@ -140,22 +127,65 @@ def test_two_datasets_started_together_cannot_both_claim_one_database(pg_server:
         assert [code for code, _ in results] == [0, 1], results
         refused = results[1][1]
         assert "already holds another dataset" in refused and refused.count("\n") == 1
-        assert len(_ledger_matches_rows(url)) == 1
+        assert_whole_units(url)
+        assert len(_datasets(url)) == 1
         assert query(url, "SELECT count(*) FROM bronze.bronze_load_ledger") == [(SMALL_UNITS,)]
 
 
 # -- point 9: SQLite, first runs at once -------------------------------------------------------------
 
-def test_first_sqlite_runs_started_together_do_not_race_in_the_migration(tmp_path: Path) -> None:
-    db = tmp_path / "bronze.db"
-    runs = [start_cli([*SMALL, "--database-url", f"sqlite:///{db}", "--workers", "1", "--quiet"]) for _ in range(3)]
-    results = [(p.wait(timeout=300), p.communicate()[1]) for p in runs]
-    assert [code for code, _ in results] == [0, 0, 0], results
-    import sqlite3
+#: Small enough that a round of runs takes seconds: the race is in the migration, before any row.
+TINY = ["--customers", "20", "--products", "10", "--orders", "20", "--days", "2", "--sessions-per-day", "20",
+        "--end-date", "2026-01-01"]
+TINY_UNITS = 5  # customers, products, stock + 2 days
 
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT count(*) FROM bronze_load_ledger").fetchone()[0] == SMALL_UNITS
-        assert conn.execute("SELECT count(*) FROM raw_customers").fetchone()[0] == 200
+#: ``python -m bronze_factories.populate``, except that it imports everything first, says "ready" and
+#: waits for one byte on stdin: runs released together reach the target within a millisecond or so,
+#: instead of as far apart as their interpreters' start-up (which on a busy machine hid the race).
+_RELEASED_TOGETHER = (
+    "import sys; import alembic.command, sqlalchemy.dialects.sqlite, bronze_factories.migrate, "
+    "bronze_factories.populate.run, bronze_factories.populate.target; "
+    "from bronze_factories.populate.cli import main; "
+    "print('ready', flush=True); sys.stdin.read(1); sys.exit(main(sys.argv[1:]))"
+)
+
+
+def _run_together(count: int, args: list[str]) -> list[tuple[int, str]]:
+    """Start ``count`` populate processes, wait until each is ready, release them at once; (status, stderr)."""
+    procs = [subprocess.Popen([sys.executable, "-c", _RELEASED_TOGETHER, *args], env=clean_env(),
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(count)]
+    try:
+        for p in procs:
+            assert p.stdout is not None and p.stdout.readline() == "ready\n", p.communicate(timeout=60)
+        for p in procs:
+            assert p.stdin is not None
+            p.stdin.write("go")
+            p.stdin.flush()
+        errors = [p.communicate(timeout=120)[1] for p in procs]
+        return [(p.returncode, err) for p, err in zip(procs, errors, strict=True)]
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+
+
+def test_first_sqlite_runs_started_together_do_not_race_in_the_migration(tmp_path: Path) -> None:
+    # Without the claim on SQLite, a single round of three fails nearly every time ("table
+    # alembic_version already exists", "table raw_customers already exists", "has some bronze
+    # tables but not ..."); four rounds leave no real chance of passing.
+    for attempt in range(4):
+        db = tmp_path / f"bronze{attempt}.db"
+        results = _run_together(3, [*TINY, "--database-url", f"sqlite:///{db}", "--workers", "1", "--quiet"])
+        assert results == [(0, "")] * 3, (attempt, results)
+        with sqlite3.connect(db) as conn:
+            ledger = [json.loads(r) for (r,) in conn.execute("SELECT row_counts FROM bronze_load_ledger")]
+            assert len(ledger) == TINY_UNITS
+            for table in TABLE_ORDER:  # every row was loaded once, by the unit the ledger names
+                count = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                assert count == sum(c[table] for c in ledger), table
+            assert conn.execute("SELECT count(*) FROM raw_customers").fetchone()[0] == 20
 
 
 # -- point 6: the first failure is the one reported ---------------------------------------------------
@@ -183,7 +213,7 @@ def test_ctrl_c_during_preparation_exits_130(pg_server: URL) -> None:
             proc = start_cli([*SMALL, "--database-url", pg_url(url)])
             waiting = ("SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
                        "WHERE NOT l.granted AND c.relname = 'bronze_load_ledger'")
-            assert _wait_for(lambda: query(url, waiting)[0][0] > 0, proc), proc.communicate()
+            assert wait_for(proc, lambda: query(url, waiting)[0][0] > 0), proc.communicate()
             proc.send_signal(signal.SIGINT)
             time.sleep(0.5)
         finally:

@@ -18,7 +18,7 @@ from pathlib import Path
 import psutil
 import pytest
 from checksums import PRIMARY_KEYS, table_checksums
-from populate_support import SMALL, clean_env, fresh_database, pg_url, query, run_cli
+from populate_support import SMALL, clean_env, fresh_database, ledger_units, pg_url, run_cli, wait_for
 from sqlalchemy.engine import URL
 
 from bronze_factories.engine import COLUMNS, TABLE_ORDER
@@ -88,14 +88,6 @@ def cluster() -> Iterator[Cluster]:
     c.stop()
 
 
-@pytest.fixture(scope="module")
-def reference(pg_server: URL) -> Iterator[dict[str, tuple[int, str]]]:
-    with fresh_database(pg_server, "daskref") as url:
-        result = run_cli([*SMALL, "--database-url", pg_url(url), "--workers", "1"])
-        assert result.returncode == 0, result.stderr
-        yield table_checksums(url)
-
-
 RUNS = {
     "local default": [],
     "dask local, 2 workers": ["--dask", "local", "--workers", "2"],
@@ -108,12 +100,12 @@ def _args(run: str, cluster: Cluster | None) -> list[str]:
 
 
 @pytest.mark.parametrize("run", list(RUNS))
-def test_postgres_rows_are_the_same_on_every_executor(pg_server: URL, reference: dict, cluster: Cluster,
+def test_postgres_rows_are_the_same_on_every_executor(pg_server: URL, small_reference: dict, cluster: Cluster,
                                                       run: str) -> None:
     with fresh_database(pg_server, "dask") as url:
         result = run_cli([*SMALL, "--database-url", pg_url(url), "--quiet", *_args(run, cluster)])
         assert result.returncode == 0, result.stderr
-        assert table_checksums(url) == reference
+        assert table_checksums(url) == small_reference
 
 
 def parquet_checksums(fs, root: str) -> dict[str, tuple[int, str]]:
@@ -188,23 +180,14 @@ def test_parquet_to_s3_reads_back_the_same_rows(parquet_reference: dict) -> None
         server.stop()
 
 
-def _units(url: URL) -> int:
-    if not query(url, "SELECT to_regclass('bronze.bronze_load_ledger') IS NOT NULL")[0][0]:
-        return 0
-    return query(url, "SELECT count(*) FROM bronze.bronze_load_ledger")[0][0]
-
-
-def test_killed_dask_worker_never_hangs_and_rerun_gives_the_same_rows(pg_server: URL, reference: dict) -> None:
+def test_killed_dask_worker_never_hangs_and_rerun_gives_the_same_rows(pg_server: URL, small_reference: dict) -> None:
     own = Cluster(2)
     try:
         with fresh_database(pg_server, "daskkill") as url:
             args = [*SMALL, "--database-url", pg_url(url), "--dask", own.address, "--batch-size", "150", "--quiet"]
             proc = subprocess.Popen([sys.executable, "-m", "bronze_factories.populate", *args], env=clean_env(),
                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            deadline = time.monotonic() + 240
-            while proc.poll() is None and time.monotonic() < deadline and _units(url) < 4:
-                time.sleep(0.02)
-            assert proc.poll() is None, "the run ended before the kill"
+            assert wait_for(proc, lambda: ledger_units(url) >= 4, timeout=240), "the run ended before the kill"
             psutil.Process(own.workers[0].pid).send_signal(signal.SIGKILL)
             try:
                 _, err = proc.communicate(timeout=300)
@@ -218,6 +201,6 @@ def test_killed_dask_worker_never_hangs_and_rerun_gives_the_same_rows(pg_server:
                 assert len(err.splitlines()) == 1 and err.startswith("bronze-populate: error: "), err
             result = run_cli(args, timeout=300)
             assert result.returncode == 0, result.stderr
-            assert table_checksums(url) == reference
+            assert table_checksums(url) == small_reference
     finally:
         own.stop()

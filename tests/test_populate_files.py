@@ -7,12 +7,11 @@ import json
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from checksums import table_checksums
-from populate_support import SMALL, clean_env, fresh_database, pg_url, run_cli
+from populate_support import SMALL, clean_env, fresh_database, run_cli
 from sqlalchemy.engine import URL
 
 from bronze_factories.engine import TABLE_ORDER
@@ -21,20 +20,12 @@ from bronze_factories.migrate import upgrade
 from bronze_factories.testing import psycopg2_dsn
 
 
-@pytest.fixture(scope="module")
-def reference(pg_server: URL) -> Iterator[dict[str, tuple[int, str]]]:
-    with fresh_database(pg_server, "fileref") as url:
-        result = run_cli([*SMALL, "--database-url", pg_url(url), "--workers", "1"])
-        assert result.returncode == 0, result.stderr
-        yield table_checksums(url)
-
-
 def write(out: Path, fmt: str, *extra: str) -> None:
     result = run_cli([*SMALL, "--output-dir", str(out), "--format", fmt, *extra])
     assert result.returncode == 0, result.stderr
 
 
-def test_csv_files_load_with_psql_copy_into_the_same_rows(tmp_path: Path, pg_server: URL, reference: dict) -> None:
+def test_csv_files_load_with_psql_copy_into_the_same_rows(tmp_path: Path, pg_server: URL, small_reference: dict) -> None:
     write(tmp_path, "csv")
     assert sorted(p.name for p in tmp_path.iterdir() if not p.name.endswith(".lock")) == \
         sorted(f"{t}.csv" for t in TABLE_ORDER)
@@ -44,7 +35,7 @@ def test_csv_files_load_with_psql_copy_into_the_same_rows(tmp_path: Path, pg_ser
             # as the README shows it: every column in table order, no column list needed
             cmd = f"\\copy bronze.{table} from '{tmp_path / (table + '.csv')}' with (format csv, header true)"
             subprocess.run(["psql", "-v", "ON_ERROR_STOP=1", "-q", psycopg2_dsn(url), "-c", cmd], check=True)
-        assert table_checksums(url) == reference
+        assert table_checksums(url) == small_reference
 
 
 def _without_ingestion_time(path: Path) -> list[list[str]]:
@@ -62,11 +53,11 @@ def test_files_are_the_same_bytes_whatever_the_workers(tmp_path: Path) -> None:
         assert _without_ingestion_time(one) == _without_ingestion_time(two)
 
 
-def test_jsonl_has_one_object_per_row(tmp_path: Path, reference: dict) -> None:
+def test_jsonl_has_one_object_per_row(tmp_path: Path, small_reference: dict) -> None:
     write(tmp_path, "jsonl")
     for table in TABLE_ORDER:
         lines = (tmp_path / f"{table}.jsonl").read_text().splitlines()
-        assert len(lines) == reference[table][0]
+        assert len(lines) == small_reference[table][0]
     order = json.loads((tmp_path / "raw_orders.jsonl").read_text().splitlines()[0])
     assert list(order) == list(FILE_COLUMNS["raw_orders"])
     assert isinstance(order["raw_data"], dict) and order["raw_data"]["items"]
@@ -76,12 +67,12 @@ def test_jsonl_has_one_object_per_row(tmp_path: Path, reference: dict) -> None:
     assert order["order_date"] == order["raw_data"]["order_date"]
 
 
-def test_parquet_has_typed_columns(tmp_path: Path, reference: dict) -> None:
+def test_parquet_has_typed_columns(tmp_path: Path, small_reference: dict) -> None:
     pq = pytest.importorskip("pyarrow.parquet")
     write(tmp_path, "parquet", "--shard", "1/1")
     for table in TABLE_ORDER:
         t = pq.read_table(tmp_path / f"{table}.shard1of1.parquet")
-        assert t.num_rows == reference[table][0] and t.column_names == list(FILE_COLUMNS[table])
+        assert t.num_rows == small_reference[table][0] and t.column_names == list(FILE_COLUMNS[table])
         # small tables: one row group, not one per work unit
         assert pq.ParquetFile(tmp_path / f"{table}.shard1of1.parquet").metadata.num_row_groups == 1
     orders = pq.read_table(tmp_path / "raw_orders.shard1of1.parquet")

@@ -5,24 +5,15 @@ from __future__ import annotations
 import os
 import signal
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import psycopg2
 import pytest
 from checksums import table_checksums
-from populate_support import SMALL, SMALL_UNITS, fresh_database, pg_url, run_cli, start_cli
+from populate_support import SMALL, SMALL_UNITS, assert_whole_units, fresh_database, pg_url, run_cli, start_cli
 from sqlalchemy.engine import URL
 
-from bronze_factories.engine import TABLE_ORDER
 from bronze_factories.testing import psycopg2_dsn
-
-
-@pytest.fixture(scope="module")
-def reference(pg_server: URL) -> Iterator[dict[str, tuple[int, str]]]:
-    with fresh_database(pg_server, "killref") as url:
-        result = run_cli([*SMALL, "--database-url", pg_url(url), "--workers", "1"])
-        assert result.returncode == 0, result.stderr
-        yield table_checksums(url)
 
 
 def _units(cur) -> int:
@@ -48,27 +39,11 @@ WHEN: dict[str, Callable] = {
 }
 
 
-def _ledger_matches_rows(url: URL) -> None:
-    """What is visible after a kill is whole units: the ledger's counts are exactly the tables' rows."""
-    conn = psycopg2.connect(psycopg2_dsn(url))
-    try:
-        with conn.cursor() as cur:
-            if _units(cur) < 0:
-                return
-            cur.execute("SELECT row_counts FROM bronze.bronze_load_ledger")
-            ledger = [r[0] for r in cur.fetchall()]
-            for table in TABLE_ORDER:
-                cur.execute(f"SELECT count(*) FROM bronze.{table}")
-                assert cur.fetchone()[0] == sum(c[table] for c in ledger), table
-    finally:
-        conn.close()
-
-
 CASES = [(w, "1") for w in WHEN] + [(w, "2") for w in list(WHEN)[2:4]]
 
 
 @pytest.mark.parametrize(("when", "workers"), CASES, ids=[f"{w} (workers {n})" for w, n in CASES])
-def test_sigkill_then_rerun_gives_the_uninterrupted_rows(pg_server: URL, reference: dict, when: str,
+def test_sigkill_then_rerun_gives_the_uninterrupted_rows(pg_server: URL, small_reference: dict, when: str,
                                                          workers: str) -> None:
     with fresh_database(pg_server, "kill") as url:
         args = [*SMALL, "--database-url", pg_url(url), "--workers", workers, "--batch-size", "150", "--quiet"]
@@ -90,7 +65,7 @@ def test_sigkill_then_rerun_gives_the_uninterrupted_rows(pg_server: URL, referen
             proc.wait(timeout=60)
         assert killed, f"the run ended before the kill point ({proc.returncode}): make the dataset slower"
         time.sleep(0.3)  # orphaned workers notice their parent is gone and stop after the unit in hand
-        _ledger_matches_rows(url)
+        assert_whole_units(url)
         result = run_cli(args)
         assert result.returncode == 0, result.stderr
-        assert table_checksums(url) == reference
+        assert table_checksums(url) == small_reference

@@ -12,26 +12,28 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psutil
 import pytest
 from checksums import table_checksums
-from populate_support import SMALL, clean_env, dataset_rows, fresh_database, pg_url, query, run_cli
+from populate_support import (
+    SMALL,
+    assert_whole_units,
+    clean_env,
+    dataset_rows,
+    fresh_database,
+    ledger_units,
+    partials,
+    pg_url,
+    run_cli,
+    wait_for,
+)
 from sqlalchemy.engine import URL
 
 from bronze_factories.engine import TABLE_ORDER
 
 PROG = "bronze-populate"
-
-
-@pytest.fixture(scope="module")
-def reference(pg_server: URL) -> Iterator[dict[str, tuple[int, str]]]:
-    with fresh_database(pg_server, "lostref") as url:
-        result = run_cli([*SMALL, "--database-url", pg_url(url), "--workers", "1"])
-        assert result.returncode == 0, result.stderr
-        yield table_checksums(url)
 
 
 def _start(args: list[str]) -> subprocess.Popen[str]:
@@ -47,15 +49,6 @@ def _workers(proc: subprocess.Popen[str]) -> list[psutil.Process]:
         return [c for c in parent.children() if c.cmdline() == parent.cmdline()]
     except psutil.Error:
         return []
-
-
-def _wait_for(proc: subprocess.Popen[str], ready: Callable[[], bool], timeout: float = 60) -> bool:
-    deadline = time.monotonic() + timeout
-    while proc.poll() is None and time.monotonic() < deadline:
-        if ready():
-            return True
-        time.sleep(0.01)
-    return False
 
 
 def _finish(proc: subprocess.Popen[str], timeout: float = 60) -> tuple[int, str]:
@@ -78,31 +71,19 @@ LOST = ("a worker process died (killed, or out of memory); its work unit was not
         "again to resume (fewer --workers or a smaller --batch-size need less memory)")
 
 
-def _units(url: URL) -> int:
-    if not query(url, "SELECT to_regclass('bronze.bronze_load_ledger') IS NOT NULL")[0][0]:
-        return 0
-    return query(url, "SELECT count(*) FROM bronze.bronze_load_ledger")[0][0]
-
-
 def test_killed_pool_worker_stops_postgres_run_with_one_line_and_rerun_resumes(
-        pg_server: URL, reference: dict) -> None:
+        pg_server: URL, small_reference: dict) -> None:
     with fresh_database(pg_server, "lostpg") as url:
         args = [*SMALL, "--database-url", pg_url(url), "--workers", "2", "--batch-size", "150", "--quiet"]
         proc = _start(args)
-        assert _wait_for(proc, lambda: len(_workers(proc)) == 2 and _units(url) >= 4), "no worker to kill"
+        assert wait_for(proc, lambda: len(_workers(proc)) == 2 and ledger_units(url) >= 4), "no worker to kill"
         _workers(proc)[0].kill()
         code, err = _finish(proc)
         _assert_one_line_or_success(code, err, LOST)
-        ledger = query(url, "SELECT row_counts FROM bronze.bronze_load_ledger")
-        for table in TABLE_ORDER:  # whole units only: the ledger's counts are the tables' rows
-            assert query(url, f"SELECT count(*) FROM bronze.{table}")[0][0] == sum(r[0][table] for r in ledger)
+        assert_whole_units(url)
         result = run_cli(args, timeout=120)
         assert result.returncode == 0, result.stderr
-        assert table_checksums(url) == reference
-
-
-def _partials(directory: Path) -> list[str]:
-    return sorted(p.name for p in directory.iterdir() if p.name.endswith(".partial"))
+        assert table_checksums(url) == small_reference
 
 
 def test_killed_pool_worker_stops_files_run_and_leaves_no_file(tmp_path: Path) -> None:
@@ -111,13 +92,13 @@ def test_killed_pool_worker_stops_files_run_and_leaves_no_file(tmp_path: Path) -
     out = tmp_path / "out"
     args = [*SMALL, "--output-dir", str(out), "--format", "csv", "--workers", "2", "--batch-size", "150", "--quiet"]
     proc = _start(args)
-    assert _wait_for(proc, lambda: len(_workers(proc)) == 2 and out.exists() and bool(_partials(out))), \
+    assert wait_for(proc, lambda: len(_workers(proc)) == 2 and out.exists() and bool(partials(out))), \
         "no worker to kill"
     _workers(proc)[0].kill()
     code, err = _finish(proc)
     _assert_one_line_or_success(code, err, LOST)
     if code == 1:
-        assert _partials(out) == [] and not any(out.glob("*.csv"))
+        assert partials(out) == [] and not any(out.glob("*.csv"))
     result = run_cli(args, timeout=120)
     assert result.returncode == 0, result.stderr
     for table in TABLE_ORDER:
@@ -128,13 +109,13 @@ def test_killed_pool_worker_stops_files_run_and_leaves_no_file(tmp_path: Path) -
 def test_ctrl_c_stops_files_run_with_workers_without_deadlock(tmp_path: Path) -> None:
     out = tmp_path / "out"
     proc = _start([*SMALL, "--output-dir", str(out), "--format", "csv", "--workers", "2", "--batch-size", "150"])
-    assert _wait_for(proc, lambda: len(_workers(proc)) == 2 and out.exists() and bool(_partials(out))), \
+    assert wait_for(proc, lambda: len(_workers(proc)) == 2 and out.exists() and bool(partials(out))), \
         "the run ended before Ctrl-C"
     os.killpg(proc.pid, signal.SIGINT)  # what a terminal sends to the whole foreground group
     code, err = _finish(proc, timeout=30)
     assert code == 130, err
     assert err.splitlines()[-1].startswith(f"{PROG}: interrupted"), err
     assert "Traceback" not in err
-    assert _partials(out) == [] and not any(out.glob("*.csv"))
+    assert partials(out) == [] and not any(out.glob("*.csv"))
     time.sleep(0.5)
     assert [p for p in psutil.process_iter(["cmdline"]) if str(out) in " ".join(p.info["cmdline"] or [])] == []

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from populate_support import SMALL, bronze_tables, clean_env, fresh_database, pg_url, query, run_cli
@@ -14,14 +16,25 @@ from test_populate_postgres import CONTRACT_DDL
 from bronze_factories.migrate import upgrade
 
 
+@contextmanager
+def _role(pg_server: URL, url: URL, name: str, privileges: str) -> Iterator[str]:
+    """A login role with ``privileges`` on the migrated bronze tables of ``url`` and no CREATE on
+    its database (taken from PUBLIC too), dropped afterwards: a loader its owner set up."""
+    role = f"{name}_{os.getpid()}"
+    try:
+        query(url, f"CREATE ROLE {role} LOGIN; GRANT USAGE ON SCHEMA bronze TO {role}; "
+                   f"GRANT {privileges} ON ALL TABLES IN SCHEMA bronze TO {role}; "
+                   f"REVOKE CREATE ON DATABASE {url.database} FROM PUBLIC;")
+        yield role
+    finally:
+        query(url, f"DROP OWNED BY {role}")
+        query(pg_server, f"DROP ROLE IF EXISTS {role}")
+
+
 def test_a_read_and_insert_role_loads_into_a_schema_its_owner_migrated(pg_server: URL) -> None:
-    role = f"bronze_inserter_{os.getpid()}"
     with fresh_database(pg_server, "priv") as url:
         upgrade(url)
-        try:
-            query(url, f"CREATE ROLE {role} LOGIN; GRANT USAGE ON SCHEMA bronze TO {role}; "
-                       f"GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA bronze TO {role}; "
-                       f"REVOKE CREATE ON DATABASE {url.database} FROM PUBLIC;")
+        with _role(pg_server, url, "bronze_inserter", "SELECT, INSERT") as role:
             assert query(url, f"SELECT has_database_privilege('{role}', current_database(), 'CREATE')") == [(False,)]
             result = run_cli([*SMALL, "--database-url", pg_url(url.set(username=role)), "--workers", "1"])
             assert result.returncode == 0, result.stderr
@@ -29,28 +42,18 @@ def test_a_read_and_insert_role_loads_into_a_schema_its_owner_migrated(pg_server
             assert query(url, "SELECT count(*) FROM bronze.raw_customers") == [(200,)]
             # without UPDATE on the id sequences it says so, instead of leaving them silently behind
             assert "could not advance" in result.stderr and "no UPDATE privilege" in result.stderr
-        finally:
-            query(url, f"DROP OWNED BY {role}")
-            query(pg_server, f"DROP ROLE IF EXISTS {role}")
 
 
 def test_alembic_upgrade_at_head_needs_no_create_privilege(pg_server: URL) -> None:
     """``alembic upgrade head`` by a role without CREATE on the database: nothing to do, so it succeeds."""
-    role = f"bronze_reader_{os.getpid()}"
     root = Path(__file__).resolve().parents[1]
     with fresh_database(pg_server, "privalembic") as url:
         upgrade(url)
-        try:
-            query(url, f"CREATE ROLE {role} LOGIN; GRANT USAGE ON SCHEMA bronze TO {role}; "
-                       f"GRANT SELECT ON ALL TABLES IN SCHEMA bronze TO {role}; "
-                       f"REVOKE CREATE ON DATABASE {url.database} FROM PUBLIC;")
+        with _role(pg_server, url, "bronze_reader", "SELECT") as role:
             env = {**clean_env(), "BRONZE_DATABASE_URL": pg_url(url.set(username=role))}
             result = subprocess.run([sys.executable, "-m", "alembic", "upgrade", "head"], cwd=root, env=env,
                                     capture_output=True, text=True, timeout=120)
             assert result.returncode == 0, result.stderr
-        finally:
-            query(url, f"DROP OWNED BY {role}")
-            query(pg_server, f"DROP ROLE IF EXISTS {role}")
 
 
 def test_owned_sequences_are_advanced_past_the_loaded_ids(pg_server: URL) -> None:

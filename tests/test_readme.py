@@ -7,10 +7,12 @@ never touches a real ``warehouse``.
 
 from __future__ import annotations
 
+import os
 import re
 import secrets
 import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 
 from sqlalchemy.engine import URL
@@ -38,12 +40,15 @@ def test_readme_snippets_run_as_written(pg_server: URL, tmp_path: Path) -> None:
     url = pg_server.set(drivername="postgresql", database=name)
     plain = url.render_as_string(hide_password=False)
     createdb = f"createdb -d {psycopg2_dsn(pg_server)!r} {name}".replace(" -d ", " --maintenance-db=")
+    # The commands the snippets name (alembic, bronze-populate) are the ones installed beside this
+    # interpreter, as for a reader who installed the package: found whether or not a venv is activated.
+    env = {**os.environ, "PATH": os.pathsep.join([sysconfig.get_path("scripts"), os.environ.get("PATH", "")])}
     try:
         for kind, code in snippets():
             code = code.replace(README_CREATEDB, createdb).replace(README_URL, plain)
             if kind == "bash":
-                done = subprocess.run(["bash", "-euo", "pipefail", "-c", code], cwd=ROOT, capture_output=True,
-                                      text=True, timeout=600)
+                done = subprocess.run(["bash", "-euo", "pipefail", "-c", code], cwd=ROOT, env=env,
+                                      capture_output=True, text=True, timeout=600)
             else:
                 done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True,
                                       timeout=600)

@@ -128,6 +128,44 @@ def file_rows(table: str, rows: list[tuple], ingested: str) -> list[tuple]:
     return out
 
 
+def _arrow_type(kind: str) -> Any:
+    import pyarrow as pa
+
+    if kind.startswith("numeric:"):
+        _, p, s = kind.split(":")
+        return pa.decimal128(int(p), int(s))
+    return {"json": pa.string(), "string": pa.string(), "timestamp": pa.timestamp("us"), "date": pa.date32(),
+            "int64": pa.int64(), "int32": pa.int32(), "bool": pa.bool_()}[kind]
+
+
+def arrow_schema(table: str) -> Any:
+    """The Arrow schema of ``table``'s files: its columns in order, typed as in Parquet (timestamps,
+    decimals, dates; JSON as text). The Parquet files and :mod:`bronze_factories.dask` share it."""
+    import pyarrow as pa
+
+    return pa.schema([(c, _arrow_type(KINDS[table][c])) for c in FILE_COLUMNS[table]])
+
+
+def arrow_table(table: str, rows: list[tuple]) -> Any:
+    """File rows (:func:`file_rows`) of ``table`` as an Arrow table of :func:`arrow_schema`.
+
+    Timestamps, dates and decimals come as the text the engine made (the CSV and COPY text) and
+    Arrow casts that text to the column's type; text, integers and booleans go in as they are.
+    """
+    import pyarrow as pa
+
+    schema = arrow_schema(table)
+    columns = list(zip(*rows, strict=True))
+    arrays = []
+    for field, values in zip(schema, columns, strict=True):
+        if pa.types.is_string(field.type) or pa.types.is_integer(field.type) or pa.types.is_boolean(field.type):
+            arrays.append(pa.array(values, type=field.type))
+        else:
+            arrays.append(pa.array([None if v is None else str(v) for v in values], type=pa.string())
+                          .cast(field.type))
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
 class FileSink:
     """Writes chunks to per-table partial files; :meth:`commit` renames them, :meth:`abort` removes them."""
 
@@ -151,28 +189,13 @@ class FileSink:
             if self.fmt == "parquet":
                 import pyarrow.parquet as pq
 
-                handle = pq.ParquetWriter(str(self.partial[table]), self._arrow_schema(table))
+                handle = pq.ParquetWriter(str(self.partial[table]), arrow_schema(table))
             else:
                 handle = open(self.partial[table], "w", encoding="utf-8", newline="")
                 if self.fmt == "csv":
                     handle.write(csv_text([], header=FILE_COLUMNS[table]))
             self._open[table] = handle
         return handle
-
-    def _arrow_schema(self, table: str) -> Any:
-        import pyarrow as pa
-
-        return pa.schema([(c, self._arrow_type(KINDS[table][c])) for c in FILE_COLUMNS[table]])
-
-    @staticmethod
-    def _arrow_type(kind: str) -> Any:
-        import pyarrow as pa
-
-        if kind.startswith("numeric:"):
-            _, p, s = kind.split(":")
-            return pa.decimal128(int(p), int(s))
-        return {"json": pa.string(), "string": pa.string(), "timestamp": pa.timestamp("us"), "date": pa.date32(),
-                "int64": pa.int64(), "int32": pa.int32(), "bool": pa.bool_()}[kind]
 
     def write(self, chunk: Chunk) -> None:
         if not chunk.rows:
@@ -185,7 +208,7 @@ class FileSink:
             handle.write(self._jsonl(chunk.table, rows))
         else:
             group = self._groups.setdefault(chunk.table, [])
-            group.append(self._arrow_table(chunk.table, rows))
+            group.append(arrow_table(chunk.table, rows))
             if sum(t.num_rows for t in group) >= ROW_GROUP_ROWS:
                 self._flush_group(chunk.table)
         self.rows[chunk.table] += len(chunk.rows)
@@ -198,20 +221,6 @@ class FileSink:
         if group:
             whole = pa.concat_tables(group)
             self._handle(table).write_table(whole, row_group_size=whole.num_rows)
-
-    def _arrow_table(self, table: str, rows: list[tuple]) -> Any:
-        import pyarrow as pa
-
-        schema = self._arrow_schema(table)
-        columns = list(zip(*rows, strict=True))
-        arrays = []
-        for field, values in zip(schema, columns, strict=True):
-            if pa.types.is_string(field.type) or pa.types.is_integer(field.type) or pa.types.is_boolean(field.type):
-                arrays.append(pa.array(values, type=field.type))
-            else:
-                arrays.append(pa.array([None if v is None else str(v) for v in values], type=pa.string())
-                              .cast(field.type))
-        return pa.Table.from_arrays(arrays, schema=schema)
 
     def _jsonl(self, table: str, rows: list[tuple]) -> str:
         cols = FILE_COLUMNS[table]

@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from sqlalchemy.engine import URL
 
@@ -100,18 +101,30 @@ class SqliteLoader:
                                  f"{STAGE}.{_q(t + UPSERT)} WHERE true ON CONFLICT ({', '.join(key)}) DO UPDATE SET "
                                  f"{update}, ingestion_timestamp = CURRENT_TIMESTAMP")
 
+    @contextmanager
+    def _immediate(self) -> Iterator[None]:
+        """One write transaction, taken before its first read (``BEGIN IMMEDIATE``): what the block
+        checks (empty tables, the ledger) cannot change under it before it writes. Committed when the
+        block ends, by ``return`` too; rolled back on any exception, Ctrl-C included."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+            self.conn.execute("COMMIT")
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+
     # --- bulk load: pragmas, page size, indexes -----------------------------------------------
     def _bulk_setup(self) -> None:
         conn = self.conn
         conn.execute("PRAGMA synchronous=OFF")
         conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with self._immediate():
             empty = not any(conn.execute(f"SELECT 1 FROM {_q(t)} LIMIT 1").fetchone() for t in TABLE_ORDER)
             marked = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
                                   (MARKER_TABLE,)).fetchone()
             if not empty or marked:
-                conn.execute("COMMIT")
                 return
             found = conn.execute(
                 "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN "
@@ -120,11 +133,6 @@ class SqliteLoader:
             conn.executemany(f"INSERT INTO {MARKER_TABLE} VALUES (?, ?)", found)
             for name, _ in found:
                 conn.execute(f"DROP INDEX {_q(name)}")
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
         self._enlarge_pages()
 
     def _enlarge_pages(self) -> None:
@@ -149,75 +157,57 @@ class SqliteLoader:
         if not conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
                             (MARKER_TABLE,)).fetchone():
             return 0
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with self._immediate():
             definitions = [d for (d,) in conn.execute(f"SELECT definition FROM {MARKER_TABLE} ORDER BY name")]
             for definition in definitions:
                 conn.execute(definition.replace("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1))
             conn.execute(f"DROP TABLE {MARKER_TABLE}")
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return len(definitions)
 
     # --- units --------------------------------------------------------------------------------
-    def _begin(self, unit: str) -> bool:
-        """Open the unit's transaction; False (and nothing open) when the ledger already has the unit."""
-        self.conn.execute("BEGIN IMMEDIATE")
-        if self.conn.execute(f'SELECT 1 FROM "{LoadLedger.__tablename__}" WHERE dataset_key = ? AND unit = ?',
-                             (self.key, unit)).fetchone():
-            self.conn.execute("ROLLBACK")
-            return False
-        return True
+    def _loaded(self, unit: str) -> bool:
+        """The ledger already has the unit (asked inside the unit's transaction)."""
+        return self.conn.execute(f'SELECT 1 FROM "{LoadLedger.__tablename__}" WHERE dataset_key = ? AND unit = ?',
+                                 (self.key, unit)).fetchone() is not None
 
-    def _commit(self, unit: str, counts: dict[str, int]) -> None:
+    def _record(self, unit: str, counts: dict[str, int]) -> None:
         self.conn.execute(self.ledger_sql, (self.key, unit, self.identity, json.dumps(counts)))
-        self.conn.execute("COMMIT")
 
     def load_packed(self, unit: str, packed: Packed) -> dict[str, int] | None:
         """Load a unit :func:`pack` made; rows per table, or ``None`` when the ledger already has it."""
         counts, data = packed
         self.conn.deserialize(data, name=STAGE)  # replaces (and frees) the previous unit's pages
-        try:
-            if not self._begin(unit):
+        with self._immediate():
+            if self._loaded(unit):
                 return None
             for table in TABLE_ORDER:
                 if counts[table]:
                     self.conn.execute(self.copy_sql[table])
                     self.conn.execute(self.merge_sql[table])
-            self._commit(unit, counts)
-        except BaseException:
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
-            raise
+            self._record(unit, counts)
         return counts
 
     def load_unit(self, unit: str, chunks: Iterable[Chunk]) -> dict[str, int] | None:
         """Load a unit's chunks with ``executemany`` (the same result as :meth:`load_packed`)."""
         counts = dict.fromkeys(TABLE_ORDER, 0)
-        if not self._begin(unit):
-            return None
-        try:
+        with self._immediate():
+            if self._loaded(unit):
+                return None
             for chunk in chunks:
                 if chunk.upsert:
                     raise ValueError("load_unit takes new rows only; pack() a unit with upserts and load_packed it")
                 self.conn.executemany(_insert("main", chunk.table), chunk.rows)
                 counts[chunk.table] += len(chunk.rows)
-            self._commit(unit, counts)
-        except BaseException:
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
-            raise
+            self._record(unit, counts)
         return counts
 
     def mark(self, unit: str) -> bool:
         """Write a ledger row with no rows of its own (a step's completion); False if it is there."""
-        if not self._begin(unit):
-            return False
-        self._commit(unit, {})
+        with self._immediate():
+            if self._loaded(unit):
+                return False
+            self._record(unit, {})
         return True
 
     def close(self) -> None:
