@@ -28,7 +28,7 @@ def write(out: Path, fmt: str, *extra: str) -> None:
 def test_csv_files_load_with_psql_copy_into_the_same_rows(tmp_path: Path, pg_server: URL, small_reference: dict) -> None:
     write(tmp_path, "csv")
     assert sorted(p.name for p in tmp_path.iterdir() if not p.name.endswith(".lock")) == \
-        sorted(f"{t}.csv" for t in TABLE_ORDER)
+        sorted([f"{t}.csv" for t in TABLE_ORDER] + ["bronze-dataset.csv.json"])  # and which dataset they hold
     with fresh_database(pg_server) as url:
         upgrade(url)
         for table in TABLE_ORDER:
