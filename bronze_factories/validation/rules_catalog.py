@@ -9,7 +9,8 @@ product is checked against exactly the ranges it was drawn within.
 from __future__ import annotations
 
 from ..vocabulary import SUBCATEGORIES, Attr, Subcategory
-from .sql import Context, Rule, Sql, in_list, literal
+from .passes import EVENTS, ORDER_ITEMS
+from .sql import Context, Part, Rule, Sql, in_list, literal
 
 C, T, M = "consistency", "time", "realism"
 NAMES_DISTINCT = (0.95, 1.0)
@@ -61,24 +62,17 @@ WHERE NOT (CASE
   ELSE TRUE END)"""
 
 
-def _launch(q: Sql) -> str:
-    return q.txt("p.raw_data", "available_from")
+def _before_launch(q: Sql, at: str) -> str:
+    """The product ``p`` of a pass (NULL when unknown) was not launched (raw_data.available_from) on the day of ``at``."""
+    return f"p.product_id IS NOT NULL AND p.launch IS NOT NULL AND CAST({q.day(q.ts(at))} AS TEXT) < p.launch"
 
 
 def order_item_after_launch(q: Sql) -> str:
-    launch = _launch(q)
-    day = q.day(q.ts("o.order_date"))
-    return f"""SELECT count(*) FROM {q.t('raw_orders')} o {q.items('o')}
-JOIN {q.t('raw_products')} p ON p.product_id = {q.txt('it.value', 'product_id')}
-WHERE {launch} IS NOT NULL AND CAST({day} AS TEXT) < {launch}"""
+    return _before_launch(q, "o.order_date")
 
 
 def product_view_after_launch(q: Sql) -> str:
-    launch = _launch(q)
-    day = q.day(q.ts("e.event_timestamp"))
-    pid = "substr(e.page_url, 11)"
-    return f"""SELECT count(*) FROM {q.t('raw_clickstream')} e JOIN {q.t('raw_products')} p ON p.product_id = {pid}
-WHERE e.page_url LIKE '/products/%' AND {launch} IS NOT NULL AND CAST({day} AS TEXT) < {launch}"""
+    return _before_launch(q, "e.event_timestamp")
 
 
 def names_distinct(q: Sql) -> str:
@@ -119,10 +113,10 @@ RULES: tuple[Rule, ...] = (
     Rule("product_attribute_schema", C,
          "attributes hold exactly the keys of the product's subcategory schema (vocabulary.SUBCATEGORIES), "
          "each value one of its choices or within its range", product_attribute_schema),
-    Rule("order_item_after_launch", T, "no order item is ordered before its product's raw_data.available_from",
-         order_item_after_launch),
-    Rule("product_view_after_launch", T, "no product page is viewed before its product's raw_data.available_from",
-         product_view_after_launch),
+    Rule.over("order_item_after_launch", T, "no order item is ordered before its product's raw_data.available_from",
+              Part(ORDER_ITEMS, order_item_after_launch)),
+    Rule.over("product_view_after_launch", T, "no product page is viewed before its product's raw_data.available_from",
+              Part(EVENTS, product_view_after_launch)),
 )
 REALISM_RULES: tuple[Rule, ...] = (
     Rule("product_names_distinct", M, f"distinct product names / products in {_r(NAMES_DISTINCT)}", names_distinct,

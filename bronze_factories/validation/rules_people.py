@@ -55,27 +55,29 @@ def customer_phone_fiction(q: Sql) -> str:
     return f"SELECT count(*) FROM {q.t('raw_customers')} WHERE NOT COALESCE({ok}, FALSE)"
 
 
-def _octets(q: Sql) -> str:
-    """``(o1, o2, o3, o4)`` of each session's ip_address: NULL unless it is canonical dotted-quad IPv4."""
+def _address(q: Sql) -> str:
+    """Each session's ip_address as a number (NULL unless it is canonical dotted-quad IPv4), worked out once per row.
+
+    The subquery is kept apart (``OFFSET 0``): merged into the outer query, its expression would be
+    worked out again in each range test (a regular expression per test and row on PostgreSQL: 23 s).
+    """
     if q.pg:
         octet = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
         canonical = f"ip_address ~ '^{octet}(\\.{octet}){{3}}$'"
-        parts = ", ".join(f"CASE WHEN {canonical} THEN CAST(split_part(ip_address, '.', {k}) AS bigint) END AS o{k}"
-                          for k in range(1, 5))
-        return f"SELECT {parts} FROM {q.t('raw_sessions')}"
+        number = " + ".join(f"CAST(split_part(ip_address, '.', {k}) AS bigint) * {256 ** (4 - k)}" for k in range(1, 5))
+        return f"SELECT CASE WHEN {canonical} THEN {number} END AS ip FROM {q.t('raw_sessions')}{q.apart}"
     arr = "('[' || replace(ip_address, '.', ',') || ']')"
     item = [f"json_extract({arr}, '$[{k}]')" for k in range(4)]
     canonical = (f"json_valid({arr}) AND json_array_length({arr}) = 4 AND "
                  f"(CAST({item[0]} AS TEXT) || '.' || {item[1]} || '.' || {item[2]} || '.' || {item[3]}) = ip_address "
                  f"AND {' AND '.join(f'typeof({i}) = {chr(39)}integer{chr(39)} AND {i} BETWEEN 0 AND 255' for i in item)}")
-    parts = ", ".join(f"CASE WHEN {canonical} THEN {item[k]} END AS o{k + 1}" for k in range(4))
-    return f"SELECT {parts} FROM {q.t('raw_sessions')}"
+    number = " + ".join(f"{item[k]} * {256 ** (3 - k)}" for k in range(4))
+    return f"SELECT CASE WHEN {canonical} THEN {number} END AS ip FROM {q.t('raw_sessions')}{q.apart}"
 
 
 def session_ip_public(q: Sql) -> str:
-    number = "(o1 * 16777216 + o2 * 65536 + o3 * 256 + o4)"
-    reserved = " OR ".join(f"{number} BETWEEN {lo} AND {hi}" for lo, hi in W.reserved_ranges())
-    return f"SELECT count(*) FROM ({_octets(q)}) AS ip WHERE o1 IS NULL OR {reserved}"
+    reserved = " OR ".join(f"ip BETWEEN {lo} AND {hi}" for lo, hi in W.reserved_ranges())
+    return f"SELECT count(*) FROM ({_address(q)}) AS a WHERE ip IS NULL OR {reserved}"
 
 
 def _gender(column: str) -> str:

@@ -15,15 +15,20 @@ before ``end``).
 from __future__ import annotations
 
 from ..vocabulary import ORDER_STATUSES, PAYMENT_STATUS
-from .sql import OPEN_MAX_AGE, SHIPPED_MAX_AGE, Rule, Sql, in_list
+from .passes import EVENTS, SESSION_STEPS
+from .sql import OPEN_MAX_AGE, SHIPPED_MAX_AGE, Part, Rule, Sql, in_list
 
 T = "time"
 FULFILMENT = ("shipped_at", "delivered_at", "returned_at", "cancelled_at")
 
 
-def _outside(q: Sql, table: str, column: str) -> str:
+def _outside_window(q: Sql, column: str) -> str:
     c = q.ts(column)
-    return f"SELECT count(*) FROM {q.t(table)} WHERE {c} IS NULL OR {c} < :start OR {c} >= :end"
+    return f"{c} IS NULL OR {c} < :start OR {c} >= :end"
+
+
+def _outside(q: Sql, table: str, column: str) -> str:
+    return f"SELECT count(*) FROM {q.t(table)} WHERE {_outside_window(q, column)}"
 
 
 def orders_in_window(q: Sql) -> str:
@@ -31,7 +36,7 @@ def orders_in_window(q: Sql) -> str:
 
 
 def events_in_window(q: Sql) -> str:
-    return _outside(q, "raw_clickstream", "event_timestamp")
+    return _outside_window(q, "e.event_timestamp")
 
 
 def inventory_in_window(q: Sql) -> str:
@@ -53,8 +58,8 @@ def customers_registered_before_end(q: Sql) -> str:
 
 def session_events_within_session(q: Sql) -> str:
     e = q.ts("e.event_timestamp")
-    return f"""SELECT count(*) FROM {q.t('raw_clickstream')} e JOIN {q.t('raw_sessions')} s ON s.session_id = e.session_id
-WHERE s.end_time IS NULL OR {e} < {q.ts('s.start_time')} OR {e} > {q.ts('s.end_time')}"""
+    return (f"s.session_id IS NOT NULL AND (s.end_time IS NULL OR {e} < {q.ts('s.start_time')} "
+            f"OR {e} > {q.ts('s.end_time')})")
 
 
 def session_duration(q: Sql) -> str:
@@ -63,29 +68,12 @@ WHERE NOT COALESCE(end_time >= start_time AND ABS(duration_seconds - {q.seconds(
                    FALSE)"""
 
 
-def _positions(q: Sql) -> str:
-    return f"""SELECT session_id, event_type,
-       row_number() OVER (PARTITION BY session_id ORDER BY {q.ts('event_timestamp')}, event_id) AS pos
-FROM {q.t('raw_clickstream')}"""
-
-
 def session_first_event_page_view(q: Sql) -> str:
-    return f"SELECT count(*) FROM ({_positions(q)}) AS e WHERE pos = 1 AND event_type <> 'page_view'"
+    return "f.bad_start = 1"
 
 
 def session_funnel_order(q: Sql) -> str:
-    stage = ("CASE event_type WHEN 'add_to_cart' THEN 1 WHEN 'checkout_start' THEN 2 WHEN 'purchase' THEN 3 "
-             "ELSE 0 END")
-    order = f"ORDER BY {q.ts('event_timestamp')}, event_id"
-    return f"""SELECT count(*) FROM (
-  SELECT session_id, MAX(CASE WHEN stage < prev THEN 1 ELSE 0 END) AS backwards,
-         MIN(CASE WHEN stage = 1 THEN pos END) AS a, MIN(CASE WHEN stage = 2 THEN pos END) AS c
-  FROM (SELECT session_id, {stage} AS stage,
-               LAG({stage}) OVER (PARTITION BY session_id {order}) AS prev,
-               row_number() OVER (PARTITION BY session_id {order}) AS pos
-        FROM {q.t('raw_clickstream')}) AS e
-  GROUP BY session_id) AS f
-WHERE backwards = 1 OR (c IS NOT NULL AND (a IS NULL OR a > c))"""
+    return "f.backwards = 1 OR (f.first_checkout IS NOT NULL AND (f.first_cart IS NULL OR f.first_cart > f.first_checkout))"
 
 
 def order_status_age(q: Sql) -> str:
@@ -126,20 +114,20 @@ W = "window"
 RULES: tuple[Rule, ...] = (
     Rule("orders_in_window", T, "order_date lies in [start, end)", orders_in_window, needs=W),
     Rule("sessions_in_window", T, "start_time lies in [start, end), end_time before end", sessions_in_window, needs=W),
-    Rule("events_in_window", T, "event_timestamp lies in [start, end)", events_in_window, needs=W),
+    Rule.over("events_in_window", T, "event_timestamp lies in [start, end)", Part(EVENTS, events_in_window), needs=W),
     Rule("inventory_in_window", T, "movement_date lies in [start, end)", inventory_in_window, needs=W),
     Rule("reviews_in_window", T, "review_date lies in [start, end)", reviews_in_window, needs=W),
     Rule("customers_registered_before_end", T, "registration_date is before end (earlier than start is fine)",
          customers_registered_before_end, needs=W),
-    Rule("session_events_within_session", T, "start_time <= every event_timestamp <= end_time",
-         session_events_within_session),
+    Rule.over("session_events_within_session", T, "start_time <= every event_timestamp <= end_time",
+              Part(EVENTS, session_events_within_session)),
     Rule("session_duration", T, "duration_seconds = end_time - start_time (to the second), end_time >= start_time",
          session_duration),
-    Rule("session_first_event_page_view", T, "a session's first event is a page_view", session_first_event_page_view),
-    Rule("session_funnel_order", T,
-         "in time order the funnel stage never goes back (views/searches, add_to_cart, checkout_start, purchase); "
-         "a checkout_start follows an add_to_cart",
-         session_funnel_order),
+    Rule.over("session_first_event_page_view", T, "a session's first event is a page_view",
+              Part(SESSION_STEPS, session_first_event_page_view)),
+    Rule.over("session_funnel_order", T,
+              "in time order the funnel stage never goes back (views/searches, add_to_cart, checkout_start, "
+              "purchase); a checkout_start follows an add_to_cart", Part(SESSION_STEPS, session_funnel_order)),
     Rule("order_status_age", T,
          f"status is known; pending/processing only within {OPEN_MAX_AGE.days} days of end (a back-order waiting "
          f"for stock: {SHIPPED_MAX_AGE.days}), shipped within {SHIPPED_MAX_AGE.days}; delivered/cancelled/returned "

@@ -4,16 +4,23 @@ Every rule is one set-based query returning one number, written once with :class
 that the same text runs on PostgreSQL (jsonb operators) and, where SQLite can express it, on SQLite
 (``json_extract``/``json_each``). A rule whose builder returns ``None`` for a dialect is reported
 skipped there, never silently passed.
+
+A rule over a big table is written as :class:`Part` s of a :class:`Pass` (a FROM clause several
+rules read): its own query is ``SELECT count(*) FROM <pass> WHERE <part>``, and when several rules
+of a run read the same pass, the runner reads it once for all of them (one column each), so that
+the millions of clickstream rows are scanned a few times per run rather than once per rule.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..engine.params import Params
+from ..vocabulary import CITIES, COUNTRY
 
 #: How old an order may be at ``end`` and still be ``pending``/``processing`` (open), or ``shipped``.
 #: Defined here, beside the binds that use them, so that ``rules_time`` imports ``sql`` and never
@@ -46,6 +53,36 @@ def values_cte(name: str, columns: tuple[str, ...], rows: Iterable[tuple[object,
     return f"{name}({', '.join(columns)}) AS (VALUES {body})"
 
 
+@functools.cache
+def places_cte() -> str:
+    """``places(city, state, zips)``: every (city, state) of vocabulary.CITIES with its ZIP codes, space separated.
+
+    One row per city (about 2,500), not per ZIP code (about 27,000): the query text stays near
+    250 kB, well inside SQLite's 1 MB statement limit. (city, state) is unique, so a row joined
+    with it stays one row.
+    """
+    zips: dict[tuple[str, str], list[str]] = {}
+    for c in CITIES:
+        zips.setdefault((c.city, c.state), []).extend(c.zips)
+    return values_cte("places", ("city", "state", "zips"), [(*k, " ".join(v)) for k, v in zips.items()])
+
+
+def place_check(q: Sql, table: str, column: str) -> str:
+    """Rows of ``table`` whose ``column`` document is not a real (city, state, ZIP code) in the US.
+
+    A left join with the places on (city, state), not an EXISTS inside the condition: neither
+    database turns that EXISTS into a join, and PostgreSQL ran it as a scan of the 2,500 places
+    per row (33 s for the sessions of the default dataset).
+    """
+    doc = f"x.{column}"
+    postal = q.txt(doc, "postal_code")
+    return f"""WITH {places_cte()}
+SELECT count(*) FROM {q.t(table)} x
+LEFT JOIN places ON places.city = {q.txt(doc, 'city')} AND places.state = {q.txt(doc, 'state')}
+WHERE NOT COALESCE({q.id_format(postal, '', 5)} AND {q.txt(doc, 'country')} = '{COUNTRY}'
+                   AND ' ' || places.zips || ' ' LIKE '% ' || {postal} || ' %', FALSE)"""
+
+
 class Sql:
     """Dialect-specific fragments: table names, JSON access, timestamps, patterns."""
 
@@ -68,11 +105,24 @@ class Sql:
         """An ISO-8601 string in a JSON document as a timestamp comparable with :meth:`ts` columns."""
         return f"CAST({doc}->>'{key}' AS timestamp)" if self.pg else f"datetime(json_extract({doc}, '$.{key}'))"
 
-    def is_object(self, doc: str) -> str:
-        """True when ``doc`` is a JSON object with at least one key (not NULL, JSON null or ``{}``)."""
+    def has_keys(self, doc: str, keys: Iterable[str]) -> str:
+        """True when ``doc`` is a JSON object holding every key of ``keys`` (at least one), null values included.
+
+        SQLite parses the text again for each JSON function: one ``json_type`` per key cost 15 s over the
+        events of the default dataset. ``json_insert`` adds only the keys that are missing, so the
+        document keeps its length exactly when none is: three parses a row, whatever the number of keys.
+        """
+        keys = list(keys)
+        assert keys
         if self.pg:
-            return f"(jsonb_typeof({doc}) = 'object' AND {doc} <> '{{}}'::jsonb)"
-        return f"(json_type({doc}) = 'object' AND (SELECT count(*) FROM json_each({doc})) > 0)"
+            return f"(jsonb_typeof({doc}) = 'object' AND {doc} ?& ARRAY[{', '.join(literal(k) for k in keys)}])"
+        paths = ", ".join(f"'$.{k}', 0" for k in keys)
+        return f"(json_type({doc}) = 'object' AND length(json_insert({doc}, {paths})) = length(json({doc})))"
+
+    @property
+    def apart(self) -> str:
+        """The tail that keeps a subquery apart (computed once, not merged into the query that reads it)."""
+        return " OFFSET 0" if self.pg else " LIMIT -1 OFFSET 0"
 
     def items(self, order: str, alias: str = "it") -> str:
         """A join clause giving one row per order item, the item in ``{alias}.value``."""
@@ -108,6 +158,14 @@ class Sql:
 
     def day(self, column: str) -> str:
         return f"CAST({column} AS date)" if self.pg else f"date({column})"
+
+    def plain(self, column: str) -> str:
+        """A column SQLite must not look up through its index (``+column``), when another term has the better one.
+
+        Without statistics (a file nobody ran ANALYZE on) SQLite ranks every equality alike, and may
+        look up a few warehouses rather than thousands of products: a scan of a third of a table per row.
+        """
+        return column if self.pg else f"+{column}"
 
     # --- comparisons and patterns -----------------------------------------------------------
     def distinct(self, a: str, b: str) -> str:
@@ -164,6 +222,45 @@ class Context:
 
 
 Builder = Callable[[Sql], "str | None"]
+Fragment = Callable[[Sql], str]
+
+
+@dataclass(frozen=True)
+class Pass:
+    """A FROM clause (tables, joins, aliases) that several rules read; see :mod:`.passes`."""
+
+    name: str
+    source: Fragment
+
+
+@dataclass(frozen=True)
+class Part:
+    """What a rule counts over a pass: the rows where ``where`` holds, or else the aggregate ``value``."""
+
+    over: Pass
+    where: Fragment | None = None
+    value: Fragment | None = None
+
+    def column(self, q: Sql) -> str:
+        """The part as one aggregate column of its pass's query (NULL and FALSE rows are not counted)."""
+        if self.where is not None:
+            return f"count(CASE WHEN {self.where(q)} THEN 1 END)"
+        assert self.value is not None
+        return self.value(q)
+
+    def query(self, q: Sql, alias: str = "") -> str:
+        """The part alone, as its own query."""
+        if self.where is not None:
+            return f"SELECT count(*){alias} FROM {self.over.source(q)}\nWHERE {self.where(q)}"
+        assert self.value is not None
+        return f"SELECT {self.value(q)}{alias} FROM {self.over.source(q)}"
+
+
+def parts_query(q: Sql, parts: tuple[Part, ...]) -> str:
+    """One query for the parts: a part's own query, or the sum of several (each a count or a number)."""
+    if len(parts) == 1:
+        return parts[0].query(q)
+    return "SELECT SUM(n) FROM (" + "\nUNION ALL ".join(p.query(q, " AS n") for p in parts) + ") AS u"
 
 
 @dataclass(frozen=True)
@@ -183,3 +280,10 @@ class Rule:
     needs: str | None = None
     allowed: Callable[[Context], tuple[float, float]] | None = None
     skip: Callable[[Context], str | None] | None = field(default=None)
+    #: the rule as parts of passes (its query is then :func:`parts_query` of them); see :meth:`over`
+    parts: tuple[Part, ...] = ()
+
+    @classmethod
+    def over(cls, name: str, category: str, description: str, *parts: Part, **options: Any) -> Rule:
+        """A rule counting (or measuring) over passes: the sum of its parts, one number."""
+        return cls(name, category, description, lambda q: parts_query(q, parts), parts=parts, **options)
