@@ -361,6 +361,7 @@ REALISM: list[tuple[str, list[str], dict[str, bool]]] = [
      {"customer_count": False, "order_count": False, "product_count": False, "repeat_customers": True}),
     ("short session", [f"DELETE FROM {E} WHERE session_id = {SESS13} AND event_id > 13002"],
      {"events_per_session": False}),
+    ("session without events", [f"DELETE FROM {E} WHERE session_id = {SESS13}"], {"events_per_session": False}),
     ("orders at night", [f"UPDATE {ORD} SET order_date = date_trunc('day', order_date) + interval '2 hours'"],
      {"order_night_share": False, "session_night_share": True}),
     ("sessions at night", [f"UPDATE {S} SET start_time = date_trunc('day', start_time) + interval '3 hours'"],
@@ -408,6 +409,13 @@ def test_realism_rules_see_figures_out_of_range(conn: Connection, case: str, sta
     run(conn, statements)
     report = validate(conn, params=PARAMS, categories=["realism"])
     assert {name: report[name].passed for name in expected} == expected
+
+
+def test_events_per_session_counts_the_sessions_without_events(conn: Connection) -> None:
+    run(conn, [f"DELETE FROM {E} WHERE session_id = {SESS13}"])
+    assert validate(conn, params=PARAMS, rules=["events_per_session"])["events_per_session"].measured == 19 / 20
+    run(conn, [f"UPDATE {E} SET session_id = 'SESS999999999999' WHERE session_id = 'SESS000000000014'"])  # no session
+    assert validate(conn, params=PARAMS, rules=["events_per_session"])["events_per_session"].measured == 18 / 20
 
 
 def test_opt_in_that_follows_gender_is_caught(conn: Connection) -> None:
