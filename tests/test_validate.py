@@ -327,6 +327,33 @@ def test_sharpened_rules_catch_what_they_missed(conn: Connection, rule: str, sta
     assert {r.name for r in report.failed()} == {rule}
 
 
+def test_a_failing_shared_pass_leaves_each_error_to_its_rule(conn: Connection) -> None:
+    """An item price that is no number stops the query of the pass over the items; its rules run alone."""
+    run(conn, [f"""UPDATE {ORD} SET raw_data = jsonb_set(raw_data, '{{items,0,unit_price}}', '"abc"')
+                   WHERE order_id = 'ORD0000000005'"""])
+    report = validate(conn, params=PARAMS, categories=CHECKS)
+    assert {r.name for r in report.failed()} == {"order_items_well_formed", "order_item_unit_price", "order_item_total"}
+    assert report["order_items_well_formed"].violations == 1 and report["order_items_well_formed"].error is None
+    for name in ("order_item_unit_price", "order_item_total"):
+        assert report[name].error.startswith('invalid input syntax for type numeric: "abc"')
+    assert report["order_item_product_exists"].passed and report["order_item_after_launch"].passed
+
+
+def test_a_run_leaves_the_callers_transaction_as_it_was(conn: Connection, caplog: pytest.LogCaptureFixture) -> None:
+    """Statistics for a big table without any are made for the run and rolled back with its settings."""
+    run(conn, [f"INSERT INTO {C} (customer_id, registration_date, raw_data) SELECT 'CUST1' || lpad(g::text, 7, '0'), "
+               "'2024-01-01', '{}' FROM generate_series(1, 10000) AS g",
+               "SET jit = on", "SET default_statistics_target = 77", "SET lock_timeout = '9s'"])
+    stats = "SELECT count(*) FROM pg_stats WHERE schemaname = 'bronze' AND tablename = 'raw_customers'"
+    assert conn.exec_driver_sql(stats).scalar() == 0
+    with caplog.at_level("DEBUG", logger="bronze_factories.validate"):
+        assert not validate(conn, params=PARAMS, rules=["customer_email_unique", "customer_count"]).ok
+    assert any(m.startswith("statistics for raw_customers: ") for m in caplog.messages)
+    assert conn.exec_driver_sql(stats).scalar() == 0
+    settings = "SELECT current_setting('jit'), current_setting('default_statistics_target'), current_setting('lock_timeout')"
+    assert tuple(conn.exec_driver_sql(settings).one()) == ("on", "77", "9s")
+
+
 # --- realism ----------------------------------------------------------------------------------------
 
 
