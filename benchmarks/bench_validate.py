@@ -9,7 +9,17 @@ machine; the backend is found by its ``application_name`` in ``pg_stat_activity`
 checkout's, and both columns are shown side by side.
 
     python benchmarks/bench_validate.py --database-url sqlite:///bronze.db
-    python benchmarks/bench_validate.py --database-url postgresql://postgres@127.0.0.1/bronze --compare main
+    python benchmarks/bench_validate.py --database-url postgresql://postgres@127.0.0.1/bronze --compare main \
+        --before-each "psql -h 127.0.0.1 -U postgres bronze -f forget_statistics.sql"
+
+``--before-each`` runs a shell command before every run, e.g. to put the database back in the state
+populate leaves it in: a PostgreSQL run analyzes the tables that lack statistics inside its own
+transaction and rolls that back, but ANALYZE's row-count estimates in pg_class stay (as after any
+ANALYZE or VACUUM), and they help the plans of the runs that follow. As superuser::
+
+    DELETE FROM pg_statistic WHERE starelid IN (SELECT oid FROM pg_class WHERE relnamespace = 'bronze'::regnamespace);
+    UPDATE pg_class SET reltuples = -1, relpages = 0
+    WHERE relnamespace = 'bronze'::regnamespace AND relkind IN ('r', 'p');
 
 The default dataset is ``python -m bronze_factories.populate --end-date 2026-01-01`` (7.0 million
 rows); validate it where it was loaded. On a shared machine, quote the load average with a figure.
@@ -140,6 +150,7 @@ def main() -> None:
     parser.add_argument("--database-url", required=True, help="a loaded database (e.g. the default dataset)")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each validator (default 3)")
     parser.add_argument("--compare", metavar="REF", help="also run the validator of this git ref, alternating")
+    parser.add_argument("--before-each", metavar="COMMAND", help="shell command to run before each run (not timed)")
     args = parser.parse_args()
     url = absolute(args.database_url)
     with tempfile.TemporaryDirectory(prefix="bench_validate_") as tmp:
@@ -149,6 +160,8 @@ def main() -> None:
         runs: dict[str, list[dict[str, float]]] = {name: [] for name in sources}
         for i in range(args.repeat):
             for name, path in sources.items():
+                if args.before_each:
+                    subprocess.run(args.before_each, shell=True, check=True, stdout=subprocess.DEVNULL)
                 r = run(url, path)
                 runs[name].append(r)
                 print(f"run {i + 1} {name}: {r['wall_s']:.1f} s wall, client {r['client_cpu_s']:.1f} CPU-s, "

@@ -5,9 +5,12 @@
 
 Prints one line per rule as it finishes (status, category, name, violations and up to five example
 ids, and for realism rules the measured figure and its allowed range), then a summary naming the
-failed rules. Exit status: 0 when every rule passes, 1 when one fails (or the database cannot be
-read), 2 for a usage error, 130 when interrupted (Ctrl-C stops the running query). The same check
-is a function, :func:`validate`, which the factories' and the engine's tests call.
+failed rules. Progress goes to stderr: on a terminal, one line naming the running rule and its
+seconds so far; otherwise (a log) a line when each rule starts and one with its seconds when it
+ends; then the whole run's seconds. Exit status: 0 when every rule passes, 1 when one fails (or
+the database cannot be read), 2 for a usage error, 130 when interrupted (Ctrl-C stops the running
+query). The same check is a function, :func:`validate`, which the factories' and the engine's tests
+call.
 """
 
 from __future__ import annotations
@@ -17,7 +20,9 @@ import datetime as dt
 import logging
 import os
 import sys
-from collections.abc import Sequence
+import threading
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO
 
@@ -81,22 +86,71 @@ def list_rules() -> str:
 
 
 class _Stream:
-    """Result lines as the rules finish; on a terminal, a count of what runs now on stderr."""
+    """Result lines on ``out`` as the rules finish; progress with elapsed seconds on ``err``.
 
-    def __init__(self, names: Sequence[str], out: IO[str], err: IO[str]) -> None:
-        self.width, self.out, self.err = line_width(names), out, err
+    On a terminal, one line that names the running rule and counts its seconds (redrawn every
+    ``tick`` seconds, cleared before each result line); otherwise a line when a rule starts and one
+    with its seconds when it ends, so that a log shows what ran, how long, and what was running when
+    it stopped. Both end with the whole run's seconds (:meth:`done`).
+    """
+
+    def __init__(self, names: Sequence[str], out: IO[str], err: IO[str], clock: Callable[[], float] = time.monotonic,
+                 tick: float = 1.0) -> None:
+        self.width, self.out, self.err, self.clock, self.tick = line_width(names), out, err, clock, tick
         self.tty = getattr(err, "isatty", lambda: False)()
+        self.began = clock()
+        self.running: tuple[str, float] | None = None
+        self.lock = threading.Lock()
+        self.stop = threading.Event()
+        self.ticker: threading.Thread | None = None
 
     def start(self, rule, i: int, n: int) -> None:  # type: ignore[no-untyped-def]
-        if self.tty:
-            self.err.write(f"\r\033[K[{i + 1}/{n}] {rule.name} ...")
-            self.err.flush()
+        with self.lock:
+            self.running = (f"[{i + 1}/{n}] {rule.name}", self.clock())
+            if self.tty:
+                self._draw()
+            else:
+                print(f"{self.running[0]} ...", file=self.err, flush=True)
+        if self.tty and self.ticker is None:
+            self.ticker = threading.Thread(target=self._redraw, daemon=True)
+            self.ticker.start()
 
     def result(self, result: RuleResult) -> None:
-        self.clear()
-        print(result.line(self.width), file=self.out, flush=True)
+        with self.lock:
+            if self.running is not None and not self.tty:
+                label, started = self.running
+                print(f"{label} {self.clock() - started:.2f} s", file=self.err, flush=True)
+            self.running = None
+            self._clear()
+            print(result.line(self.width), file=self.out, flush=True)
 
-    def clear(self) -> None:
+    def done(self, rules: int) -> None:
+        """The run's seconds (after the summary line)."""
+        self.close()
+        print(f"{rules} rules in {self.clock() - self.began:.1f} s", file=self.err, flush=True)
+
+    def close(self) -> None:
+        """Stop redrawing and clear the terminal line (also when the run is interrupted)."""
+        self.stop.set()
+        if self.ticker is not None:
+            self.ticker.join()
+        with self.lock:
+            self.running = None
+            self._clear()
+
+    def _draw(self) -> None:
+        assert self.running is not None
+        label, started = self.running
+        self.err.write(f"\r\033[K{label} ... {self.clock() - started:.0f} s")
+        self.err.flush()
+
+    def _redraw(self) -> None:
+        while not self.stop.wait(self.tick):
+            with self.lock:
+                if self.running is not None:
+                    self._draw()
+
+    def _clear(self) -> None:
         if self.tty:
             self.err.write("\r\033[K")
             self.err.flush()
@@ -129,7 +183,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.basicConfig(level=logging.DEBUG, format="%(name)s: %(message)s")
     # Errors name the URL as the user typed it (password hidden), not the driver it runs on.
     url_text = redact(args.database_url or os.environ.get(ENV_URL) or DEFAULT_URL)
-    stream = None
     missing: str | None = None
     try:
         url = database_url(args.database_url)
@@ -142,14 +195,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         params = _params(args)
         selected = select_rules(_split(args.category), _split(args.rule))
+        window = None if params else _window(args.end_date, args.days)
         stream = _Stream([r.name for r in selected], sys.stdout, sys.stderr)
-        report = validate(url, args.schema, params=params,
-                          window=None if params else _window(args.end_date, args.days),
-                          categories=_split(args.category), rules=_split(args.rule),
-                          on_start=stream.start, on_result=stream.result)
+        try:
+            report = validate(url, args.schema, params=params, window=window, categories=_split(args.category),
+                              rules=_split(args.rule), on_start=stream.start, on_result=stream.result)
+        except BaseException:
+            stream.close()  # the terminal line goes before the error's
+            raise
     except KeyboardInterrupt:
-        if stream is not None:
-            stream.clear()
         print(f"{PROG}: interrupted (the running query was cancelled)", file=sys.stderr)
         return 130
     except ConfigError as exc:
@@ -172,7 +226,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         reason = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
         print(f"{PROG}: error: cannot validate {url_text}: {reason}", file=sys.stderr)
         return 1
-    print(report.summary())
+    print(report.summary(), flush=True)
+    stream.done(len(report))
     return 0 if report.ok else 1
 
 

@@ -327,6 +327,33 @@ def test_sharpened_rules_catch_what_they_missed(conn: Connection, rule: str, sta
     assert {r.name for r in report.failed()} == {rule}
 
 
+def test_a_failing_shared_pass_leaves_each_error_to_its_rule(conn: Connection) -> None:
+    """An item price that is no number stops the query of the pass over the items; its rules run alone."""
+    run(conn, [f"""UPDATE {ORD} SET raw_data = jsonb_set(raw_data, '{{items,0,unit_price}}', '"abc"')
+                   WHERE order_id = 'ORD0000000005'"""])
+    report = validate(conn, params=PARAMS, categories=CHECKS)
+    assert {r.name for r in report.failed()} == {"order_items_well_formed", "order_item_unit_price", "order_item_total"}
+    assert report["order_items_well_formed"].violations == 1 and report["order_items_well_formed"].error is None
+    for name in ("order_item_unit_price", "order_item_total"):
+        assert report[name].error.startswith('invalid input syntax for type numeric: "abc"')
+    assert report["order_item_product_exists"].passed and report["order_item_after_launch"].passed
+
+
+def test_a_run_leaves_the_callers_transaction_as_it_was(conn: Connection, caplog: pytest.LogCaptureFixture) -> None:
+    """Statistics for a big table without any are made for the run and rolled back with its settings."""
+    run(conn, [f"INSERT INTO {C} (customer_id, registration_date, raw_data) SELECT 'CUST1' || lpad(g::text, 7, '0'), "
+               "'2024-01-01', '{}' FROM generate_series(1, 10000) AS g",
+               "SET jit = on", "SET default_statistics_target = 77", "SET lock_timeout = '9s'"])
+    stats = "SELECT count(*) FROM pg_stats WHERE schemaname = 'bronze' AND tablename = 'raw_customers'"
+    assert conn.exec_driver_sql(stats).scalar() == 0
+    with caplog.at_level("DEBUG", logger="bronze_factories.validate"):
+        assert not validate(conn, params=PARAMS, rules=["customer_email_unique", "customer_count"]).ok
+    assert any(m.startswith("statistics for raw_customers: ") for m in caplog.messages)
+    assert conn.exec_driver_sql(stats).scalar() == 0
+    settings = "SELECT current_setting('jit'), current_setting('default_statistics_target'), current_setting('lock_timeout')"
+    assert tuple(conn.exec_driver_sql(settings).one()) == ("on", "77", "9s")
+
+
 # --- realism ----------------------------------------------------------------------------------------
 
 
@@ -361,6 +388,7 @@ REALISM: list[tuple[str, list[str], dict[str, bool]]] = [
      {"customer_count": False, "order_count": False, "product_count": False, "repeat_customers": True}),
     ("short session", [f"DELETE FROM {E} WHERE session_id = {SESS13} AND event_id > 13002"],
      {"events_per_session": False}),
+    ("session without events", [f"DELETE FROM {E} WHERE session_id = {SESS13}"], {"events_per_session": False}),
     ("orders at night", [f"UPDATE {ORD} SET order_date = date_trunc('day', order_date) + interval '2 hours'"],
      {"order_night_share": False, "session_night_share": True}),
     ("sessions at night", [f"UPDATE {S} SET start_time = date_trunc('day', start_time) + interval '3 hours'"],
@@ -408,6 +436,13 @@ def test_realism_rules_see_figures_out_of_range(conn: Connection, case: str, sta
     run(conn, statements)
     report = validate(conn, params=PARAMS, categories=["realism"])
     assert {name: report[name].passed for name in expected} == expected
+
+
+def test_events_per_session_counts_the_sessions_without_events(conn: Connection) -> None:
+    run(conn, [f"DELETE FROM {E} WHERE session_id = {SESS13}"])
+    assert validate(conn, params=PARAMS, rules=["events_per_session"])["events_per_session"].measured == 19 / 20
+    run(conn, [f"UPDATE {E} SET session_id = 'SESS999999999999' WHERE session_id = 'SESS000000000014'"])  # no session
+    assert validate(conn, params=PARAMS, rules=["events_per_session"])["events_per_session"].measured == 18 / 20
 
 
 def test_opt_in_that_follows_gender_is_caught(conn: Connection) -> None:

@@ -1,9 +1,12 @@
-"""What the validator prints: lines as rules finish, example ids, the summary, --list-rules, skip
-reasons that say what to pass, empty schemas, Ctrl-C during a query, URLs as typed."""
+"""What the validator prints: lines as rules finish, progress with elapsed seconds, example ids, the
+summary, --list-rules, skip reasons that say what to pass, empty schemas, Ctrl-C during a query, URLs
+as typed."""
 
 from __future__ import annotations
 
+import io
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -19,7 +22,8 @@ from validate_fixtures import PARAMS, load_valid_dataset
 from bronze_factories.config import make_engine
 from bronze_factories.migrate import upgrade
 from bronze_factories.testing import throwaway_database
-from bronze_factories.validation import RULES, validate
+from bronze_factories.validate import _Stream
+from bronze_factories.validation import RULES, RuleResult, validate
 from bronze_factories.validation.runner import _query
 from bronze_factories.validation.sql import Context, Sql
 
@@ -67,9 +71,64 @@ def test_failures_show_example_ids_and_the_summary_names_the_failed_rules(sqlite
     assert total.endswith("  e.g. ORD0000000002, ORD0000000005") or total.endswith("  e.g. ORD0000000005, ORD0000000002")
     cost = next(line for line in lines if " product_cost_below_price " in line)
     assert cost.endswith("1  e.g. PROD00000002")
-    n = sum(r.category in ("relationship", "consistency") for r in RULES)
+    ran = [r.name for r in RULES if r.category in ("relationship", "consistency")]
+    n = len(ran)
     assert lines[-1] == f"{n} rules: {n - 2} ok, 2 failed (order_total_amount, product_cost_below_price), 0 skipped"
-    assert len(lines) == n + 1 and done.stderr == ""
+    assert len(lines) == n + 1
+    assert seconds_masked(done.stderr) == progress(ran)
+
+
+def seconds_masked(text: str) -> str:
+    return re.sub(r"\b\d+\.\d+ s$", "<t> s", text, flags=re.MULTILINE)
+
+
+def progress(names: list[str]) -> str:
+    """The progress lines of a run of these rules, outside a terminal (seconds masked)."""
+    n = len(names)
+    lines = [line for i, name in enumerate(names) for line in (f"[{i + 1}/{n}] {name} ...", f"[{i + 1}/{n}] {name} <t> s")]
+    return "\n".join([*lines, f"{n} rules in <t> s"]) + "\n"
+
+
+def test_progress_outside_a_terminal_is_a_line_as_each_rule_starts_and_ends(sqlite_db: str) -> None:
+    names = ["order_total_amount", "orders_in_window", "logged_in_share"]
+    done = _cli("--database-url", sqlite_db, *WINDOW, "--rule", ",".join(names))
+    assert done.returncode == 0, done.stderr
+    assert seconds_masked(done.stderr) == progress(names)
+    assert [line.split()[2] for line in done.stdout.splitlines()[:-1]] == names
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+class Rule:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+def test_progress_on_a_terminal_is_one_line_counting_the_running_rule_s_seconds() -> None:
+    now = [100.0]
+    out, err = io.StringIO(), Terminal()
+    stream = _Stream(["a", "b"], out, err, clock=lambda: now[0], tick=0.01)
+    stream.start(Rule("a"), 0, 2)
+    now[0] = 103.4
+    deadline = time.monotonic() + 5
+    while "[1/2] a ... 3 s" not in err.getvalue() and time.monotonic() < deadline:
+        time.sleep(0.01)  # the ticker redraws the line with the seconds so far
+    stream.result(RuleResult("a", "time", "", 0))
+    stream.start(Rule("b"), 1, 2)
+    stream.result(RuleResult("b", "time", "", 1))
+    now[0] = 105.0
+    stream.done(2)
+    clear = "\r\033[K"
+    drawn = err.getvalue().split(clear)
+    once = [d for i, d in enumerate(drawn) if i == 0 or d == "" or d != drawn[i - 1]]  # however many ticks redrew a line
+    assert clear.join(once) == (f"{clear}[1/2] a ... 0 s{clear}[1/2] a ... 3 s{clear}{clear}[2/2] b ... 0 s{clear}"
+                                f"{clear}2 rules in 5.0 s\n")
+    width = 32
+    assert out.getvalue() == (f"ok      time          {'a':<{width}}{'0':>8}\n"
+                              f"FAIL    time          {'b':<{width}}{'1':>8}\n")
 
 
 def test_list_rules_prints_every_rule_with_what_it_checks() -> None:
@@ -92,6 +151,7 @@ def test_skip_reasons_name_the_flags_that_run_the_rule(sqlite_db: str) -> None:
                           "validate a database populate loaded)")
     ran = _cli("--database-url", sqlite_db, "--rule", "orders_in_window,order_count", *WINDOW, *VOLUMES)
     assert ran.returncode == 0 and [line.split()[0] for line in ran.stdout.splitlines()[:2]] == ["ok", "ok"]
+    assert seconds_masked(ran.stderr) == progress(["orders_in_window", "order_count"])
 
 
 def test_an_empty_migrated_schema_fails_the_volume_rules(tmp_path: Path) -> None:

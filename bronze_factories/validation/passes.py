@@ -20,10 +20,14 @@ STAGE = ("CASE event_type WHEN 'add_to_cart' THEN 1 WHEN 'checkout_start' THEN 2
 
 
 def _products(q: Sql) -> str:
-    """``p``: product_id, price and launch (raw_data.available_from, text): worked out once per product,
-    not once per event or item that reads it (a JSON parse of the product per product page view)."""
+    """``p``: product_id, price and launch (raw_data.available_from, text).
+
+    On SQLite the launch is worked out once per product, not once per event that reads it (a JSON
+    parse of the product per product page view: 3 s). Not on PostgreSQL: a subquery kept apart runs in
+    the leader only, and the pass over millions of events would lose its parallel workers.
+    """
     return (f"(SELECT product_id, price, {q.txt('raw_data', 'available_from')} AS launch "
-            f"FROM {q.t('raw_products')}{q.apart}) AS p")
+            f"FROM {q.t('raw_products')}{'' if q.pg else q.apart}) AS p")
 
 
 def _events(q: Sql) -> str:
@@ -40,7 +44,7 @@ EVENTS = Pass("events", _events)
 
 def _session_steps(q: Sql) -> str:
     order = f"ORDER BY {q.ts('event_timestamp')}, event_id"
-    return f"""(SELECT session_id,
+    return f"""(SELECT session_id, count(*) AS events,
     MAX(CASE WHEN pos = 1 AND event_type <> 'page_view' THEN 1 ELSE 0 END) AS bad_start,
     MAX(CASE WHEN stage < prev THEN 1 ELSE 0 END) AS backwards,
     MIN(CASE WHEN stage = 1 THEN pos END) AS first_cart, MIN(CASE WHEN stage = 2 THEN pos END) AS first_checkout,
@@ -51,13 +55,15 @@ def _session_steps(q: Sql) -> str:
                LAG({STAGE}) OVER (PARTITION BY session_id {order}) AS prev,
                row_number() OVER (PARTITION BY session_id {order}) AS pos
         FROM {q.t('raw_clickstream')}) AS x
-  GROUP BY session_id) AS f"""
+  GROUP BY session_id) AS f
+LEFT JOIN {q.t('raw_sessions')} s ON s.session_id = f.session_id"""
 
 
-#: ``f``: one row per session_id of raw_clickstream: ``bad_start`` (1 when its first event is not a
-#: page_view), ``backwards`` (1 when the funnel stage ever goes back), the positions of the first
-#: add_to_cart and checkout_start, and whether it has a product page view, an add_to_cart, a
-#: checkout_start, a purchase (1/0).
+#: ``f``: one row per session_id of raw_clickstream: its number of ``events``, ``bad_start`` (1 when
+#: its first event is not a page_view), ``backwards`` (1 when the funnel stage ever goes back), the
+#: positions of the first add_to_cart and checkout_start, and whether it has a product page view, an
+#: add_to_cart, a checkout_start, a purchase (1/0); ``s``: the session (NULL when there is none; a
+#: join that the databases drop from the queries that do not read it).
 SESSION_STEPS = Pass("session_steps", _session_steps)
 
 

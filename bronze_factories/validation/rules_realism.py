@@ -52,10 +52,10 @@ def _const(bounds: tuple[float, float]):  # type: ignore[no-untyped-def]
 
 
 def events_per_session(q: Sql) -> str:
-    return f"""SELECT 1.0 * count(CASE WHEN COALESCE(e.n, 0) BETWEEN :events_min AND :events_max THEN 1 END)
-       / NULLIF(count(*), 0)
-FROM {q.t('raw_sessions')} s LEFT JOIN (
-  SELECT session_id, count(*) AS n FROM {q.t('raw_clickstream')} GROUP BY session_id) AS e ON e.session_id = s.session_id"""
+    # Over the sessions of raw_sessions: those with events are the rows of the pass that have a session;
+    # the others have none, never in range (events_min is at least 1).
+    in_range = "count(CASE WHEN s.session_id IS NOT NULL AND f.events BETWEEN :events_min AND :events_max THEN 1 END)"
+    return f"1.0 * {in_range} / NULLIF((SELECT count(*) FROM {q.t('raw_sessions')}), 0)"
 
 
 def logged_in_share(q: Sql) -> str:
@@ -159,8 +159,8 @@ RULES: tuple[Rule, ...] = (
          _count("raw_orders"), needs=P, allowed=_exact("orders")),
     Rule("session_count", M, "raw_sessions holds exactly sessions_per_day * days sessions (ended before the end date)",
          _count("raw_sessions"), needs=P, allowed=_exact("sessions")),
-    Rule("events_per_session", M, "share of sessions whose event count lies in [events_min, events_max]: all of them",
-         events_per_session, needs=P, allowed=_const((1.0, 1.0))),
+    Rule.over("events_per_session", M, "share of sessions whose event count lies in [events_min, events_max]: all "
+              "of them", Part(SESSION_STEPS, value=events_per_session), needs=P, allowed=_const((1.0, 1.0))),
     Rule("logged_in_share", M, f"share of sessions with a user_id in {_r(LOGGED_IN)}", logged_in_share,
          allowed=_const(LOGGED_IN)),
     Rule("order_night_share", M, f"share of orders placed 00:00-05:59 in {_r(NIGHT_SHARE)} (uniform: 0.25)",
