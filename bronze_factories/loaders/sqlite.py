@@ -10,12 +10,12 @@ together with its ledger row, or not at all.
 
 A load into empty tables is a bulk load: the file gets larger pages (fewer, cheaper b-tree
 operations for rows of ~700 bytes), the secondary indexes are dropped and built once at the end
-(:meth:`SqliteLoader.finish`), and the units go through a rollback journal instead of the
-write-ahead log: a unit's rows land on new pages past the end of the file, which a rollback
-journal leaves out (it keeps only the few pages the unit changes), where the log writes every
-page twice (to the log, then to the file). Each unit is still atomic with its ledger row: a
-killed run leaves a hot journal, which the next connection rolls back. The connection runs with
-``synchronous = OFF``: a killed process loses nothing; only an operating-system crash could.
+(:meth:`SqliteLoader.finish`), all but :data:`BULK_KEPT`, and the units go through a rollback
+journal instead of the write-ahead log: a unit's rows land on new pages past the end of the file,
+which a rollback journal leaves out (it keeps only the few pages the unit changes), where the log
+writes every page twice (to the log, then to the file). Each unit is still atomic with its ledger
+row: a killed run leaves a hot journal, which the next connection rolls back. The connection runs
+with ``synchronous = OFF``: a killed process loses nothing; only an operating-system crash could.
 :meth:`~SqliteLoader.finish` puts the file back into WAL mode. The dropped definitions are kept
 in a marker table until they are rebuilt, so a run killed before its end leaves the rebuild to
 the next one.
@@ -37,6 +37,11 @@ from ..models import LoadLedger
 MARKER_TABLE = "bronze_load_pending_indexes"
 #: Page size of a file created for a bulk load (SQLite's default is 4096).
 BULK_PAGE_SIZE = 32768
+#: Secondary indexes a bulk load keeps up instead of dropping: their keys only grow during a load
+#: (the load time; the clickstream's sessions arrive in order), so each row goes onto the index's last
+#: page, which costs less than sorting every key at the end, and is done while the workers generate.
+BULK_KEPT = frozenset({"ix_raw_clickstream_session_id",
+                       *(f"ix_{t}_source_system_ingestion_timestamp" for t in TABLE_ORDER)})
 #: Page cache of the writer during the load, KiB (negative: SQLite's unit for a size).
 CACHE_KIB = 131072
 #: Journal of a bulk load's units (see the module's docstring); never OFF or MEMORY, which give up atomicity.
@@ -146,6 +151,7 @@ class SqliteLoader:
             found = conn.execute(
                 "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN "
                 f"({', '.join('?' * len(TABLE_ORDER))}) ORDER BY name", TABLE_ORDER).fetchall()
+            found = [(name, sql) for name, sql in found if name not in BULK_KEPT]
             conn.execute(f"CREATE TABLE {MARKER_TABLE} (name TEXT NOT NULL, definition TEXT NOT NULL)")
             conn.executemany(f"INSERT INTO {MARKER_TABLE} VALUES (?, ?)", found)
             for name, _ in found:
