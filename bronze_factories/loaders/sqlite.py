@@ -10,18 +10,23 @@ together with its ledger row, or not at all.
 
 A load into empty tables is a bulk load: the file gets larger pages (fewer, cheaper b-tree
 operations for rows of ~700 bytes), the secondary indexes are dropped and built once at the end
-(:meth:`SqliteLoader.finish`), and the connection runs with ``synchronous = OFF`` (a killed
-process loses nothing: the write-ahead log still makes each unit atomic; only an operating-system
-crash could lose the last units, which the ledger then lacks, so a re-run loads them again). The
-dropped definitions are kept in a marker table until they are rebuilt, so a run killed before its
-end leaves the rebuild to the next one.
+(:meth:`SqliteLoader.finish`), all but :data:`BULK_KEPT`, and the units go through a rollback
+journal instead of the write-ahead log: a unit's rows land on new pages past the end of the file,
+which a rollback journal leaves out (it keeps only the few pages the unit changes), where the log
+writes every page twice (to the log, then to the file). Each unit is still atomic with its ledger
+row: a killed run leaves a hot journal, which the next connection rolls back. The connection runs
+with ``synchronous = OFF``: a killed process loses nothing; only an operating-system crash could.
+:meth:`~SqliteLoader.finish` puts the file back into WAL mode. The dropped definitions are kept
+in a marker table until they are rebuilt, so a run killed before its end leaves the rebuild to
+the next one.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
 from sqlalchemy.engine import URL
@@ -32,9 +37,20 @@ from ..models import LoadLedger
 #: Holds the ``CREATE INDEX`` statements of the indexes dropped for a bulk load, until they are rebuilt.
 MARKER_TABLE = "bronze_load_pending_indexes"
 #: Page size of a file created for a bulk load (SQLite's default is 4096).
-BULK_PAGE_SIZE = 16384
+BULK_PAGE_SIZE = 32768
+#: Secondary indexes a bulk load keeps up instead of dropping: their keys only grow during a load
+#: (the load time; the clickstream's sessions arrive in order), so each row goes onto the index's last
+#: page, which costs less than sorting every key at the end, and is done while the workers generate.
+BULK_KEPT = frozenset({"ix_raw_clickstream_session_id",
+                       *(f"ix_{t}_source_system_ingestion_timestamp" for t in TABLE_ORDER)})
 #: Page cache of the writer during the load, KiB (negative: SQLite's unit for a size).
 CACHE_KIB = 131072
+#: Journal of a bulk load's units (see the module's docstring); never OFF or MEMORY, which give up atomicity.
+BULK_JOURNAL = "TRUNCATE"
+#: Page size of the in-memory database a worker packs a unit into (:func:`pack`).
+PACK_PAGE_SIZE = 65536
+#: Rows bound per ``INSERT`` statement in :func:`pack`.
+PACK_ROWS = 50
 STAGE = "stage"
 #: Suffix of a packed table holding rows that replace their earlier version (:attr:`Chunk.upsert`).
 UPSERT = "__upsert"
@@ -51,14 +67,31 @@ def _insert(schema: str, table: str) -> str:
     return f"INSERT INTO {schema}.{_q(table)} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
 
 
+def _pack_rows(conn: sqlite3.Connection, table: str, rows: Sequence[Sequence[object]]) -> None:
+    """Insert ``rows`` in order, :data:`PACK_ROWS` to a statement (the rest one by one)."""
+    cols = COLUMNS[table.removesuffix(UPSERT)]
+    whole = len(rows) - len(rows) % PACK_ROWS
+    if whole:
+        values = ", ".join([f"({', '.join('?' * len(cols))})"] * PACK_ROWS)
+        flat = itertools.chain.from_iterable
+        conn.executemany(f"INSERT INTO main.{_q(table)} ({', '.join(cols)}) VALUES {values}",
+                         (tuple(flat(rows[i:i + PACK_ROWS])) for i in range(0, whole, PACK_ROWS)))
+    if whole < len(rows):
+        conn.executemany(_insert("main", table), rows[whole:])
+
+
 def pack(chunks: Iterable[Chunk]) -> Packed:
     """A work unit's rows as a serialized SQLite database (one untyped table per table), and its row counts.
 
     Runs in the workers. The columns carry no type, so values are stored as Python gave them and
     take the target column's affinity when the writer copies them, exactly as a direct insert would.
+    Packing costs a worker almost as much as making the rows, so it binds :data:`PACK_ROWS` rows per
+    statement (fewer statement runs from Python) onto large pages (fewer page splits): about a fifth
+    less than one row per statement on 4 KiB pages.
     """
     conn = sqlite3.connect(":memory:", isolation_level=None)
     try:
+        conn.execute(f"PRAGMA page_size = {PACK_PAGE_SIZE}")
         conn.execute("PRAGMA journal_mode = OFF")
         conn.execute("BEGIN")
         counts = dict.fromkeys(TABLE_ORDER, 0)
@@ -66,7 +99,7 @@ def pack(chunks: Iterable[Chunk]) -> Packed:
             conn.execute(f"CREATE TABLE {_q(table)} ({', '.join(COLUMNS[table])})")
             conn.execute(f"CREATE TABLE {_q(table + UPSERT)} ({', '.join(COLUMNS[table])})")
         for chunk in chunks:
-            conn.executemany(_insert("main", chunk.table + (UPSERT if chunk.upsert else "")), chunk.rows)
+            _pack_rows(conn, chunk.table + (UPSERT if chunk.upsert else ""), chunk.rows)
             counts[chunk.table] += len(chunk.rows)
         conn.execute("COMMIT")
         return counts, conn.serialize()
@@ -87,6 +120,9 @@ class SqliteLoader:
                            "loaded_at) VALUES (?, ?, ?, ?, CURRENT_TIMESTAMP)")
         self.restore = {p: self.conn.execute(f"PRAGMA {p}").fetchone()[0] for p in ("synchronous", "cache_size")}
         self._bulk_setup()
+        # Set after the page size is settled: SQLite turns a size in KiB into a number of pages when the
+        # pragma runs, so set before _enlarge_pages it would keep BULK_PAGE_SIZE / 4096 times the bytes.
+        self.conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
         self.conn.execute(f"ATTACH DATABASE ':memory:' AS {STAGE}")
         self.copy_sql = {
             t: f"INSERT INTO main.{_q(t)} ({', '.join(c)}) SELECT {', '.join(c)} FROM {STAGE}.{_q(t)}"
@@ -119,7 +155,6 @@ class SqliteLoader:
     def _bulk_setup(self) -> None:
         conn = self.conn
         conn.execute("PRAGMA synchronous=OFF")
-        conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
         with self._immediate():
             empty = not any(conn.execute(f"SELECT 1 FROM {_q(t)} LIMIT 1").fetchone() for t in TABLE_ORDER)
             marked = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
@@ -129,11 +164,16 @@ class SqliteLoader:
             found = conn.execute(
                 "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN "
                 f"({', '.join('?' * len(TABLE_ORDER))}) ORDER BY name", TABLE_ORDER).fetchall()
+            found = [(name, sql) for name, sql in found if name not in BULK_KEPT]
             conn.execute(f"CREATE TABLE {MARKER_TABLE} (name TEXT NOT NULL, definition TEXT NOT NULL)")
             conn.executemany(f"INSERT INTO {MARKER_TABLE} VALUES (?, ?)", found)
             for name, _ in found:
                 conn.execute(f"DROP INDEX {_q(name)}")
         self._enlarge_pages()
+        try:
+            conn.execute(f"PRAGMA main.journal_mode={BULK_JOURNAL}")
+        except sqlite3.OperationalError:
+            pass  # another connection holds the file open: the units go through the write-ahead log
 
     def _enlarge_pages(self) -> None:
         """Rewrite the (empty) file with larger pages; skipped if another connection holds it open."""
@@ -162,7 +202,11 @@ class SqliteLoader:
             for definition in definitions:
                 conn.execute(definition.replace("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1))
             conn.execute(f"DROP TABLE {MARKER_TABLE}")
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        try:
+            conn.execute("PRAGMA main.journal_mode=WAL")  # the bulk load's rollback journal is done with
+        except sqlite3.OperationalError:
+            pass  # busy: the next loader's connection sets WAL
+        conn.execute("PRAGMA main.wal_checkpoint(TRUNCATE)")
         return len(definitions)
 
     # --- units --------------------------------------------------------------------------------
