@@ -42,7 +42,7 @@ def sql_iso(seconds: np.ndarray) -> tuple[list[str], list[str]]:
     if not n:
         return [], []
     codes = text.view(np.uint32).reshape(n, -1)
-    if not codes[:, ISO_LEN - 1].all() or codes[:, ISO_LEN:].any():  # not all 19 characters long
+    if codes.shape[1] < ISO_LEN or not codes[:, ISO_LEN - 1].all() or codes[:, ISO_LEN:].any():  # not all 19 long
         return sql(seconds).tolist(), text.tolist()
     lines = np.empty((n, ISO_LEN + 1), np.uint8)
     lines[:, :ISO_LEN] = codes[:, :ISO_LEN]
