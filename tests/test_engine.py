@@ -82,3 +82,22 @@ def test_scale_multiplies_volumes():
 def test_bad_parameters_say_what_to_change(changes, message):
     with pytest.raises(ParamsError, match=message):
         Params(**{**SMALL.__dict__, **changes})
+
+
+@pytest.mark.parametrize("seconds", [
+    [],
+    [0, 1, 59, 86_399, 86_400, 1_767_225_599],  # boundaries of a minute, a day, the default window
+    [-62_135_596_800, 253_402_300_799],  # years 1 and 9999: the widest fixed-width timestamps
+    [253_402_300_800, 0, -62_135_596_801],  # years 10000 and 0: not 19 characters, the slow path
+])
+def test_sql_iso_equals_numpy_formatting_one_by_one(seconds):
+    import numpy as np
+
+    from bronze_factories.engine.timefmt import iso, sql, sql_iso
+
+    t = np.array(seconds, dtype=np.int64)
+    many = np.random.default_rng(3).integers(1_600_000_000, 1_900_000_000, 5_000)
+    for values in (t, many):
+        got = sql_iso(values)
+        assert got == (sql(values).tolist(), iso(values).tolist())
+        assert all(type(s) is str for s in got[0] + got[1])

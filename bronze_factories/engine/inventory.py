@@ -13,7 +13,7 @@ import numpy as np
 from .. import vocabulary as V
 from .ids import ORDER_MOVEMENTS, order_id, product_id
 from .orders import NONE, DayOrders
-from .timefmt import iso, sql
+from .timefmt import sql_iso
 
 IN, OUT, ADJUSTMENT, TRANSFER = V.MOVEMENT_TYPES
 RESTOCKS_PER_PAIR_DAY = 0.02
@@ -75,7 +75,7 @@ def operations_per_day(products: int, warehouses: int) -> tuple[int, int, int]:
 def movement_rows(m: Movements, lo: int = 0, hi: int | None = None) -> list[tuple]:
     """Rows of movements ``lo``..``hi - 1``."""
     hi = len(m.inventory_id) if hi is None else min(hi, len(m.inventory_id))
-    t_sql, t_iso = sql(m.t[lo:hi]).tolist(), iso(m.t[lo:hi]).tolist()
+    t_sql, t_iso = sql_iso(m.t[lo:hi])
     rows = []
     for j in range(lo, hi):
         iid = int(m.inventory_id[j])

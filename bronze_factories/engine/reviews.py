@@ -22,7 +22,7 @@ from .jsontext import q
 from .orders import DAY, HOUR, NONE, DayOrders
 from .params import Params
 from .rng import pick, stream
-from .timefmt import iso, sql
+from .timefmt import sql_iso
 
 VERIFIED_SHARE = 0.45  # of delivered first-order items
 UNVERIFIED_SHARE = 0.10  # of cancelled first-order items
@@ -67,7 +67,7 @@ def review_rows(
     chosen = np.flatnonzero(written)
     returned = orders.returned_at[item_order] != NONE
 
-    date_sql, date_iso = sql(date[chosen]).tolist(), iso(date[chosen]).tolist()
+    date_sql, date_iso = sql_iso(date[chosen])
     rows = []
     for r, j in enumerate(chosen):
         k = int(item_order[j])

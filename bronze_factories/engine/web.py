@@ -27,7 +27,7 @@ from .places import PAIR_WEIGHT as _PAIR_WEIGHT
 from .places import ipv4, mix
 from .pools import Pools
 from .rng import pick, stream
-from .timefmt import iso, sql
+from .timefmt import sql_iso
 
 LANDING, VIEW, SEARCH, CART, CHECKOUT, PURCHASE = range(6)
 EVENT_TYPE = np.array(["page_view", "page_view", "search", "add_to_cart", "checkout_start", "purchase"], dtype=object)
@@ -194,7 +194,7 @@ def _slice(
         return
 
     # --- session rows -------------------------------------------------------------------------------------
-    start_sql, start_iso, end_sql, end_iso = sql(start).tolist(), iso(start).tolist(), sql(end).tolist(), iso(end).tolist()
+    (start_sql, start_iso), (end_sql, end_iso) = sql_iso(start), sql_iso(end)
     sessions = []
     for j in (range(n) if keep is None else np.flatnonzero(keep).tolist()):
         dev = V.DEVICES[_PAIR_DEVICE[pair[j]]]
@@ -245,7 +245,7 @@ def _slice(
         order_json[ptr[1:n_orders + 1] - 1] = [f'"{order_id(int(i))}"' for i in orders.index[o]]
 
     t_event = start[sess] + offsets
-    ev_sql, ev_iso = sql(t_event).tolist(), iso(t_event).tolist()
+    ev_sql, ev_iso = sql_iso(t_event)
     event_id = ((first_index + sess) * EVENT_ID_STRIDE + pos).tolist()
     etype = EVENT_TYPE[stage].tolist()
     ev_sid, ev_user, ev_user_json, ev_dev = sid_arr[sess].tolist(), user_id[sess].tolist(), user_json[sess].tolist(), \
