@@ -343,15 +343,16 @@ def test_a_run_leaves_the_callers_transaction_as_it_was(conn: Connection, caplog
     """Statistics for a big table without any are made for the run and rolled back with its settings."""
     run(conn, [f"INSERT INTO {C} (customer_id, registration_date, raw_data) SELECT 'CUST1' || lpad(g::text, 7, '0'), "
                "'2024-01-01', '{}' FROM generate_series(1, 10000) AS g",
-               "SET jit = on", "SET default_statistics_target = 77", "SET lock_timeout = '9s'"])
+               "SET jit = on", "SET default_statistics_target = 77", "SET lock_timeout = '9s'", "SET work_mem = '5MB'"])
     stats = "SELECT count(*) FROM pg_stats WHERE schemaname = 'bronze' AND tablename = 'raw_customers'"
     assert conn.exec_driver_sql(stats).scalar() == 0
     with caplog.at_level("DEBUG", logger="bronze_factories.validate"):
         assert not validate(conn, params=PARAMS, rules=["customer_email_unique", "customer_count"]).ok
     assert any(m.startswith("statistics for raw_customers: ") for m in caplog.messages)
     assert conn.exec_driver_sql(stats).scalar() == 0
-    settings = "SELECT current_setting('jit'), current_setting('default_statistics_target'), current_setting('lock_timeout')"
-    assert tuple(conn.exec_driver_sql(settings).one()) == ("on", "77", "9s")
+    settings = ("SELECT current_setting('jit'), current_setting('default_statistics_target'), "
+                "current_setting('lock_timeout'), current_setting('work_mem')")
+    assert tuple(conn.exec_driver_sql(settings).one()) == ("on", "77", "9s", "5MB")
 
 
 # --- realism ----------------------------------------------------------------------------------------

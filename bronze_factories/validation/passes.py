@@ -3,8 +3,9 @@
 raw_clickstream holds nearly all the rows of a dataset (6.4 million of 7 million at the default
 size); a rule per scan of it made validation take minutes. The rules over events are parts of two
 passes instead: :data:`EVENTS` (each event with its session and, on a product page, its product)
-and :data:`SESSION_STEPS` (each session's events in time order, summed up per session). The
-aliases below are what the rules' conditions name.
+and :data:`SESSION_STEPS` (each session's events in time order, summed up per session). The rules
+over order items share :data:`ORDER_ITEMS`, and rules over one table's own columns :func:`table`.
+The aliases below are what the rules' conditions name.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import functools
 from ..models import TABLES
 from .sql import Pass, Sql
 
-#: ``(event_timestamp, event_id)`` order within a session: "before" in the contract's time rules.
+#: An event's funnel stage: 0 page views and searches, 1 add_to_cart, 2 checkout_start, 3 purchase.
 STAGE = ("CASE event_type WHEN 'add_to_cart' THEN 1 WHEN 'checkout_start' THEN 2 WHEN 'purchase' THEN 3 "
          "ELSE 0 END")
 
@@ -43,7 +44,7 @@ EVENTS = Pass("events", _events)
 
 
 def _session_steps(q: Sql) -> str:
-    order = f"ORDER BY {q.ts('event_timestamp')}, event_id"
+    order = f"ORDER BY {q.ts('event_timestamp')}, event_id"  # "before" in the contract's time rules
     return f"""(SELECT session_id, count(*) AS events,
     MAX(CASE WHEN pos = 1 AND event_type <> 'page_view' THEN 1 ELSE 0 END) AS bad_start,
     MAX(CASE WHEN stage < prev THEN 1 ELSE 0 END) AS backwards,
