@@ -164,12 +164,16 @@ def main() -> None:
                     subprocess.run(args.before_each, shell=True, check=True, stdout=subprocess.DEVNULL)
                 r = run(url, path)
                 runs[name].append(r)
-                print(f"run {i + 1} {name}: {r['wall_s']:.1f} s wall, client {r['client_cpu_s']:.1f} CPU-s, "
-                      f"server {r['server_cpu_s']:.1f} CPU-s; {r['summary']}", file=sys.stderr, flush=True)
+                server = "" if r["server_cpu_s"] != r["server_cpu_s"] else f", server {r['server_cpu_s']:.1f} CPU-s"
+                print(f"run {i + 1} {name}: {r['wall_s']:.1f} s wall, client {r['client_cpu_s']:.1f} CPU-s{server}; "
+                      f"{r['summary']}", file=sys.stderr, flush=True)
     print(f"validation of {make_url(args.database_url).render_as_string(hide_password=True)}, "
           f"median of {args.repeat} (load average {' '.join(f'{x:.2f}' for x in os.getloadavg())})")
     print(f"{'':<16}" + "".join(f"{name:>18}" for name in sources))
-    for key, label in (("wall_s", "wall s"), ("client_cpu_s", "client CPU s"), ("server_cpu_s", "server CPU s")):
+    rows = [("wall_s", "wall s"), ("client_cpu_s", "client CPU s")]
+    if make_url(url).get_backend_name() == "postgresql":
+        rows.append(("server_cpu_s", "server CPU s"))
+    for key, label in rows:
         print(f"{label:<16}" + "".join(f"{statistics.median(r[key] for r in runs[n]):>18.1f}" for n in sources))
 
 
