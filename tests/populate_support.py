@@ -114,3 +114,14 @@ def assert_whole_units(url: URL, schema: str = "bronze") -> None:
     ledger = [r[0] for r in query(url, f"SELECT row_counts FROM {schema}.bronze_load_ledger")]
     for table in TABLE_ORDER:
         assert query(url, f"SELECT count(*) FROM {schema}.{table}")[0][0] == sum(c[table] for c in ledger), table
+
+
+def sqlite_indexes(db: Path) -> list[tuple[str, str]]:
+    """Every index of a SQLite file, ``(name, CREATE statement)``, by name."""
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name").fetchall()
+    finally:
+        conn.close()

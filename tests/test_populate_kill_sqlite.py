@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from checksums import table_checksums
-from populate_support import SMALL, SMALL_UNITS, run_cli, start_cli
+from populate_support import SMALL, SMALL_UNITS, run_cli, sqlite_indexes, start_cli
 
 from bronze_factories.engine import TABLE_ORDER
 
@@ -25,20 +25,12 @@ from bronze_factories.engine import TABLE_ORDER
 ARGS = [*SMALL, "--sessions-per-day", "600", "--batch-size", "150"]
 
 
-def _indexes(db: Path) -> list[tuple[str, str]]:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name").fetchall()
-    finally:
-        conn.close()
-
-
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, list]:
     db = tmp_path_factory.mktemp("killref") / "ref.db"
     result = run_cli([*ARGS, "--database-url", f"sqlite:///{db}", "--workers", "1"])
     assert result.returncode == 0, result.stderr
-    return table_checksums(f"sqlite:///{db}"), _indexes(db)
+    return table_checksums(f"sqlite:///{db}"), sqlite_indexes(db)
 
 
 def _journal_bytes(db: Path) -> int:
@@ -107,7 +99,7 @@ def test_sigkill_then_rerun_gives_the_uninterrupted_rows(tmp_path: Path, referen
     result = run_cli(args)
     assert result.returncode == 0, result.stderr
     assert table_checksums(f"sqlite:///{db}") == checksums
-    assert _indexes(db) == indexes
+    assert sqlite_indexes(db) == indexes
     conn = sqlite3.connect(db)
     try:
         assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)

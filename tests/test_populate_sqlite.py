@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from checksums import table_checksums
-from populate_support import SMALL, clean_env, run_cli
+from populate_support import SMALL, clean_env, run_cli, sqlite_indexes
 
 from bronze_factories.engine import TABLE_ORDER
 
@@ -70,14 +70,6 @@ def test_slow_no_arguments_at_all_default_size(tmp_path: Path) -> None:
     print(f"default populate into SQLite: {time.monotonic() - started:.0f} s, {n}")
 
 
-def _indexes(db: Path) -> list[tuple[str, str]]:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name").fetchall()
-    finally:
-        conn.close()
-
-
 def test_bulk_load_drops_indexes_and_a_killed_runs_are_rebuilt_by_the_next(tmp_path: Path) -> None:
     import datetime as dt
 
@@ -90,24 +82,24 @@ def test_bulk_load_drops_indexes_and_a_killed_runs_are_rebuilt_by_the_next(tmp_p
     db = tmp_path / "k.db"
     url = make_url(f"sqlite:///{db}")
     upgrade(url)
-    migrated = _indexes(db)
+    migrated = sqlite_indexes(db)
     params = Params(end_date=dt.date(2026, 1, 1), customers=200, products=100, orders=400, days=30,
                     sessions_per_day=60)
     sim = Simulation(params)
     first, second = sim.units()[:2]
     loader = SqliteLoader(url, params)  # empty tables: a bulk load, its secondary indexes dropped
-    assert len(_indexes(db)) < len(migrated)
+    assert len(sqlite_indexes(db)) < len(migrated)
     assert loader.load_packed(first, pack(sim.generate_unit(first))) is not None
     loader.close()  # killed before finish(): the marker table keeps the duty
     loader = SqliteLoader(url, params)
     try:
         assert loader.load_packed(first, pack(sim.generate_unit(first))) is None  # already in the ledger
         assert loader.load_unit(second, sim.generate_unit(second)) is not None
-        missing = len(migrated) - len(_indexes(db))
+        missing = len(migrated) - len(sqlite_indexes(db))
         assert missing == 31 - len(BULK_KEPT) and loader.finish() == missing  # the rest are kept up
     finally:
         loader.close()
-    assert _indexes(db) == migrated
+    assert sqlite_indexes(db) == migrated
     conn = sqlite3.connect(db)
     try:
         assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = ?", (MARKER_TABLE,)).fetchone() == (0,)

@@ -46,9 +46,9 @@ def moment(at: int) -> dt.datetime:
     return EPOCH + dt.timedelta(seconds=at)
 
 
-def stamp(moment: int) -> str:
-    """``YYYYMMDDTHHMMSS`` of ``moment`` (seconds): how unit keys and the ledger name a dataset's end."""
-    return (EPOCH + dt.timedelta(seconds=moment)).strftime(_STAMP)
+def stamp(at: int) -> str:
+    """``YYYYMMDDTHHMMSS`` of ``at`` (seconds): how unit keys and the ledger name a dataset's end."""
+    return moment(at).strftime(_STAMP)
 
 
 def step_keys(params: Params, since: int, until: int) -> list[str]:
