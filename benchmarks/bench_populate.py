@@ -44,7 +44,7 @@ from sqlalchemy import text
 from bronze_factories.config import make_engine
 from bronze_factories.engine import TABLE_ORDER, Params, Simulation
 from bronze_factories.engine.columns import COLUMNS
-from bronze_factories.loaders.copytext import KINDS, copy_text
+from bronze_factories.loaders.copytext import KINDS, NULLABLE, copy_text
 from bronze_factories.migrate import upgrade
 from bronze_factories.populate.target import create_partitions
 from bronze_factories.testing import create_database, drop_database, psycopg2_dsn, resolve_server_url
@@ -144,7 +144,7 @@ def write_copy_files(params: Params, sessions: int, out: Path) -> dict[str, int]
     try:
         for i, unit in enumerate(sim.units()):
             for chunk in sim.generate_unit(unit, 50_000):
-                files[chunk.table, i % sessions].write(copy_text(chunk.rows, KINDS[chunk.table]))
+                files[chunk.table, i % sessions].write(copy_text(chunk.rows, KINDS[chunk.table], NULLABLE[chunk.table]))
                 rows[chunk.table] += len(chunk.rows)
     finally:
         for f in files.values():

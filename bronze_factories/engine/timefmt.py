@@ -15,9 +15,49 @@ def to_seconds(value: dt.datetime) -> int:
     return int((value - EPOCH).total_seconds())
 
 
+def _lines(seconds: np.ndarray) -> np.ndarray | None:
+    """``YYYY-MM-DDTHH:MM:SS\\n`` of each timestamp as a ``(n, 20)`` array of ASCII codes.
+
+    The date part comes from a table of the few days the timestamps span and the time of day from
+    integer digits: ten times faster than ``numpy.datetime_as_string`` per timestamp, the same text.
+    ``None`` outside years 1000-9999 (other widths), where the caller falls back to numpy.
+    """
+    s = np.asarray(seconds, dtype=np.int64)
+    day, second = np.divmod(s, 86_400)
+    first, last = int(day.min()), int(day.max())
+    if not _FIRST_DAY <= first <= last <= _LAST_DAY:
+        return None
+    table = np.datetime_as_string(np.arange(first, last + 1).astype("datetime64[D]"), unit="D")
+    out = np.empty((len(s), ISO_LEN + 1), np.uint8)
+    out[:, :10] = table.view(np.uint32).reshape(len(table), -1)[:, :10][day - first]
+    hour, second = np.divmod(second, 3600)
+    minute, second = np.divmod(second, 60)
+    for col, value in ((11, hour), (14, minute), (17, second)):
+        out[:, col] = 48 + value // 10
+        out[:, col + 1] = 48 + value % 10
+    out[:, 10] = ord("T")
+    out[:, 13] = out[:, 16] = ord(":")
+    out[:, ISO_LEN] = ord("\n")
+    return out
+
+
+#: Days since 1970 of 1000-01-01 and 9999-12-31: the years ``_lines`` formats (four digits).
+_FIRST_DAY = int(np.datetime64("1000-01-01", "D").astype(np.int64))
+_LAST_DAY = int(np.datetime64("9999-12-31", "D").astype(np.int64))
+
+
+def _split(lines: np.ndarray) -> list[str]:
+    out = lines.tobytes().decode("ascii").split("\n")
+    out.pop()  # after the last line end
+    return out
+
+
 def iso(seconds: np.ndarray) -> np.ndarray:
     """``YYYY-MM-DDTHH:MM:SS`` (for raw_data JSON)."""
-    return np.datetime_as_string(np.asarray(seconds, dtype="datetime64[s]"), unit="s")
+    lines = _lines(seconds) if len(seconds) else None
+    if lines is None:
+        return np.datetime_as_string(np.asarray(seconds, dtype="datetime64[s]"), unit="s")
+    return lines[:, :ISO_LEN].copy().view(f"S{ISO_LEN}").ravel().astype(f"U{ISO_LEN}")
 
 
 def sql(seconds: np.ndarray) -> np.ndarray:
@@ -34,25 +74,16 @@ def sql_iso(seconds: np.ndarray) -> tuple[list[str], list[str]]:
     """``sql(seconds).tolist()`` and ``iso(seconds).tolist()``, formatted once.
 
     The hot paths need both forms of every timestamp as Python strings, and numpy's ``tolist``
-    makes those one by one; here they come out of one ASCII text each, split in C: a third less
-    time for what was about a tenth of a worker's.
+    makes those one by one; here they come out of one ASCII text each, split in C.
     """
-    text = iso(seconds)
-    n = len(text)
-    if not n:
+    if not len(seconds):
         return [], []
-    codes = text.view(np.uint32).reshape(n, -1)
-    if codes.shape[1] < ISO_LEN or not codes[:, ISO_LEN - 1].all() or codes[:, ISO_LEN:].any():  # not all 19 long
-        return sql(seconds).tolist(), text.tolist()
-    lines = np.empty((n, ISO_LEN + 1), np.uint8)
-    lines[:, :ISO_LEN] = codes[:, :ISO_LEN]
-    lines[:, ISO_LEN] = ord("\n")
-    iso_list = lines.tobytes().decode("ascii").split("\n")
+    lines = _lines(seconds)
+    if lines is None:
+        return sql(seconds).tolist(), iso(seconds).tolist()
+    iso_list = _split(lines)
     lines[:, 10] = ord(" ")
-    sql_list = lines.tobytes().decode("ascii").split("\n")
-    iso_list.pop()  # after the last line end
-    sql_list.pop()
-    return sql_list, iso_list
+    return _split(lines), iso_list
 
 
 def dates(seconds: np.ndarray) -> np.ndarray:

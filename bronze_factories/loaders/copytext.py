@@ -1,9 +1,12 @@
 """Rows as PostgreSQL ``COPY ... (FORMAT text)`` input, built column by column, and the stream COPY reads.
 
 COPY's text format is what the server parses fastest (no quote handling) and what we can build
-fastest: the rows are turned into columns once, each column is converted in one pass (a
-column that needs no escaping, which is nearly all of them, is not touched at all), and the lines
-are joined back in C. ``psql \\copy`` users get CSV files instead (see :mod:`.csvtext`).
+fastest. The rows are turned into columns once; a column only changes where it must (``str`` of
+its ints, ``\\N`` for its NULLs; a NOT NULL column is never scanned for ``None``); the lines are
+joined in C. Escaping is almost never needed (our values come from the vocabulary), so instead of
+scanning every value for a tab, a line break or a backslash, each text column is checked once,
+joined, with C's ``memchr``; only a column that needs it is escaped. ``psql \\copy`` users get CSV
+files instead (see :mod:`.csvtext`).
 """
 
 from __future__ import annotations
@@ -17,7 +20,6 @@ from ..engine.columns import COLUMNS
 from ..models import MODELS
 
 NULL = "\\N"
-_SPECIAL = ("\\", "\t", "\n", "\r")
 
 #: Per table and load column: "int", "bool" or "str" (text, JSON, timestamps and numerics arrive as str).
 KINDS: dict[str, tuple[str, ...]] = {
@@ -29,38 +31,46 @@ KINDS: dict[str, tuple[str, ...]] = {
     for m in MODELS
 }
 
+#: Per table and load column: whether it may hold NULL (a NOT NULL column is never scanned for one).
+NULLABLE: dict[str, tuple[bool, ...]] = {
+    m.__tablename__: tuple(bool(m.__table__.c[c].nullable) for c in COLUMNS[m.__tablename__]) for m in MODELS
+}
+
 
 def _escape(value: str) -> str:
     return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
-def _column(values: tuple, kind: str) -> Sequence[str]:
-    has_null = None in values
+def _column(values: tuple, kind: str, nullable: bool) -> Sequence[str]:
     if kind == "bool":
         return [NULL if v is None else ("t" if v else "f") for v in values]
     if kind == "int":
-        return [NULL if v is None else str(v) for v in values] if has_null else list(map(str, values))
-    # Escaping, when a column needs it (JSON with escaped quotes, texts with line breaks), is done
-    # on the whole column joined by NUL (which COPY text cannot hold, so it is never data) and split
-    # back: four C-level passes instead of four method calls per value.
-    nulls = [i for i, v in enumerate(values) if v is None] if has_null else []
-    joined = "\x00".join("" if v is None else v for v in values) if has_null else "\x00".join(values)
-    if any(s in joined for s in _SPECIAL):
-        out = _escape(joined).split("\x00")
-    elif has_null:
-        out = list(values)
-    else:
-        return values
-    for i in nulls:
-        out[i] = NULL
-    return out
+        return [NULL if v is None else str(v) for v in values] if nullable else list(map(str, values))
+    joined = "".join([v for v in values if v is not None] if nullable else values)
+    if "\\" in joined or "\t" in joined or "\n" in joined or "\r" in joined:
+        # A column that needs escaping (JSON with escaped quotes, texts with line breaks) is escaped
+        # whole, joined by NUL (which COPY text cannot hold, so it is never data) and split back:
+        # four C-level passes instead of four method calls per value.
+        out = _escape("\x00".join(["" if v is None else v for v in values])).split("\x00")
+        if nullable:
+            for i, v in enumerate(values):
+                if v is None:
+                    out[i] = NULL
+        return out
+    return [NULL if v is None else v for v in values] if nullable else values
 
 
-def copy_text(rows: Sequence[Sequence[object]], kinds: Sequence[str]) -> str:
-    """``rows`` in COPY text format (tab-separated, ``\\N`` for NULL, backslash escapes), ``\\n`` line ends."""
+def copy_text(rows: Sequence[Sequence[object]], kinds: Sequence[str], nullable: Sequence[bool] | None = None) -> str:
+    """``rows`` in COPY text format (tab-separated, ``\\N`` for NULL, backslash escapes), ``\\n`` line ends.
+
+    ``nullable`` (default: every column) names the columns that may hold ``None``; a ``None`` in a
+    column said not to is a ``TypeError``.
+    """
     if not rows:
         return ""
-    columns = [_column(values, kind) for values, kind in zip(zip(*rows, strict=True), kinds, strict=True)]
+    flags = nullable if nullable is not None else (True,) * len(kinds)
+    columns = [_column(values, kind, null)
+               for values, kind, null in zip(zip(*rows, strict=True), kinds, flags, strict=True)]
     return "\n".join(map("\t".join, zip(*columns, strict=True))) + "\n"
 
 

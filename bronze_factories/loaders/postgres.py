@@ -25,7 +25,7 @@ from sqlalchemy.engine import URL
 
 from ..engine import COLUMNS, TABLE_ORDER, Chunk, Params
 from ..models import LoadLedger
-from .copytext import KINDS, TextStream, copy_text
+from .copytext import KINDS, NULLABLE, TextStream, copy_text
 
 #: Bytes COPY pulls per read: large enough that the Python side is not the bottleneck.
 COPY_READ_SIZE = 1 << 20
@@ -114,8 +114,9 @@ class PostgresLoader:
         try:
             with self.conn.cursor() as cur:
                 for (table, upsert), group in itertools.groupby(chunks, key=lambda c: (c.table, c.upsert)):
-                    kinds = KINDS[table]
-                    stream = TextStream((c.rows for c in group), lambda rows, k=kinds: copy_text(rows, k))
+                    kinds, nullable = KINDS[table], NULLABLE[table]
+                    stream = TextStream((c.rows for c in group),
+                                        lambda rows, k=kinds, n=nullable: copy_text(rows, k, n))
                     started = time.perf_counter()
                     if upsert:
                         self._upsert(cur, table, stream)
