@@ -87,17 +87,25 @@ def test_bad_parameters_say_what_to_change(changes, message):
 @pytest.mark.parametrize("seconds", [
     [],
     [0, 1, 59, 86_399, 86_400, 1_767_225_599],  # boundaries of a minute, a day, the default window
+    [-30_610_224_000, 253_402_300_799],  # 1000-01-01 and the end of 9999: the digits path's range
+    [-30_610_224_001, 0],  # the last second of year 999: numpy's path for the whole array
     [-62_135_596_800, 253_402_300_799],  # years 1 and 9999: the widest fixed-width timestamps
     [253_402_300_800, 0, -62_135_596_801],  # years 10000 and 0: not 19 characters, the slow path
 ])
-def test_sql_iso_equals_numpy_formatting_one_by_one(seconds):
+def test_timestamps_equal_numpy_formatting_one_by_one(seconds):
+    """``sql_iso``/``iso``/``sql`` build digits themselves; numpy's ``datetime_as_string`` is the reference."""
     import numpy as np
 
     from bronze_factories.engine.timefmt import iso, sql, sql_iso
 
     t = np.array(seconds, dtype=np.int64)
-    many = np.random.default_rng(3).integers(1_600_000_000, 1_900_000_000, 5_000)
-    for values in (t, many):
+    rng = np.random.default_rng(3)
+    many = rng.integers(1_600_000_000, 1_900_000_000, 5_000)
+    spread = rng.integers(-30_610_224_000, 253_402_300_800, 5_000)  # a table of millions of days
+    for values in (t, many, spread):
+        reference = np.datetime_as_string(values.astype("datetime64[s]"), unit="s").tolist()
+        reference_sql = [r.replace("T", " ") for r in reference]
         got = sql_iso(values)
-        assert got == (sql(values).tolist(), iso(values).tolist())
+        assert got == (reference_sql, reference)
+        assert iso(values).tolist() == reference and sql(values).tolist() == reference_sql
         assert all(type(s) is str for s in got[0] + got[1])

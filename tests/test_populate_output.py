@@ -48,6 +48,63 @@ def test_copy_text_round_trips_nulls_escapes_and_types(bronze_database_url: URL)
     assert copy_text([(1, None, True)], ("int", "str", "bool")) == "1\t\\N\tt\n"
 
 
+def test_copy_text_of_not_null_columns_round_trips(bronze_database_url: URL) -> None:
+    """Columns declared NOT NULL skip the NULL scan, and still get escaped when they need it."""
+    rows = [(1, "tab\there", "x", True, "{\"a\": \"back\\\\slash\"}"), (2, "plain", None, False, "two\nlines"),
+            (3, "", "\\N", None, "cr\r")]
+    kinds = ("int", "str", "str", "bool", "str")
+    nullable = (False, False, True, True, False)
+    text = copy_text(rows, kinds, nullable)
+    assert text == copy_text(rows, kinds)  # the same text as when every column may be NULL
+    assert text.splitlines()[1] == "2\tplain\t\\N\tf\ttwo\\nlines"
+    conn = psycopg2.connect(psycopg2_dsn(bronze_database_url))
+    try:
+        with conn.cursor() as cur:
+            cur.execute("CREATE TEMP TABLE t (id int NOT NULL, a text NOT NULL, b text, c boolean, d text NOT NULL)")
+            cur.copy_expert("COPY t FROM STDIN WITH (FORMAT text)", io.StringIO(text))
+            cur.execute("SELECT id, a, b, c, d FROM t ORDER BY id")
+            assert cur.fetchall() == rows
+    finally:
+        conn.close()
+
+
+def test_copy_text_nullable_follows_the_models() -> None:
+    from bronze_factories.engine import COLUMNS
+    from bronze_factories.loaders.copytext import NULLABLE
+
+    flags = dict(zip(COLUMNS["raw_clickstream"], NULLABLE["raw_clickstream"], strict=True))
+    assert flags["event_id"] is False and flags["session_id"] is False and flags["user_id"] is True
+
+
+def test_worker_tasks_pause_the_cyclic_collector_and_restore_it() -> None:
+    import gc
+
+    from bronze_factories.populate.load import without_cycle_collector
+
+    seen = []
+
+    @without_cycle_collector
+    def task(fail: bool) -> str:
+        seen.append(gc.isenabled())
+        if fail:
+            raise RuntimeError("boom")
+        return "done"
+
+    assert gc.isenabled()
+    assert task(False) == "done" and gc.isenabled()
+    try:
+        task(True)
+    except RuntimeError:
+        pass
+    assert seen == [False, False] and gc.isenabled()
+    gc.disable()
+    try:
+        task(False)
+        assert not gc.isenabled()  # a caller that had it off keeps it off
+    finally:
+        gc.enable()
+
+
 def test_header_and_line_ends() -> None:
     text = csv_text(ROWS[:1], header=("id", "a", "b", "c", "d"))
     assert text == 'id,a,b,c,d\n1,plain,,True,"{""a"": ""x, \\""quoted\\""""}"\n'
@@ -140,3 +197,59 @@ def test_summary_rate_of_a_table_written_in_one_burst_is_its_own(monkeypatch) ->
     progress.add({"raw_orders": 50})  # 100
     rows = {line.split()[0]: line.split()[2] for line in progress.summary().splitlines()[1:3]}  # summary at 100
     assert rows == {"raw_customers": "5,000", "raw_orders": "1"}
+
+
+def _day_chunks() -> list:
+    import datetime as dt
+
+    from bronze_factories.engine import Params, Simulation
+
+    params = Params(end_date=dt.date(2026, 1, 1), customers=300, products=150, orders=500, days=20,
+                    sessions_per_day=80)
+    return list(Simulation(params).generate_unit("day:00003", 300))
+
+
+def test_render_ahead_keeps_the_order_and_the_text() -> None:
+    from bronze_factories.loaders.copytext import KINDS, NULLABLE, render_ahead
+
+    chunks = _day_chunks()
+    assert len({c.table for c in chunks}) >= 3 and len(chunks) >= 5
+    got = [(r.table, r.upsert, r.text, r.rows) for r in render_ahead(iter(chunks))]
+    assert got == [(c.table, c.upsert, copy_text(c.rows, KINDS[c.table], NULLABLE[c.table]), len(c.rows))
+                   for c in chunks]
+
+
+def test_render_ahead_raises_the_generators_error_and_stops_when_left() -> None:
+    import threading
+
+    from bronze_factories.loaders.copytext import render_ahead
+
+    chunks = _day_chunks()
+
+    def failing():
+        yield from chunks[:2]
+        raise ValueError("generation failed")
+
+    seen = []
+    try:
+        for rendered in render_ahead(failing()):
+            seen.append(rendered.table)
+    except ValueError as exc:
+        assert str(exc) == "generation failed"
+    else:
+        raise AssertionError("the error was lost")
+    assert seen == [c.table for c in chunks[:2]]
+
+    made = []
+
+    def endless():
+        while True:
+            for c in chunks:
+                made.append(c)
+                yield c
+
+    ahead = render_ahead(endless(), depth=2)
+    next(ahead)
+    ahead.close()  # the COPY failed: the thread stops after the chunk in hand
+    assert not any(t.name == "render-ahead" for t in threading.enumerate())
+    assert len(made) <= 1 + 2 + 2  # the one taken, the queue, one in hand and one put back

@@ -19,7 +19,7 @@ def _lines(seconds: np.ndarray) -> np.ndarray | None:
     """``YYYY-MM-DDTHH:MM:SS\\n`` of each timestamp as a ``(n, 20)`` array of ASCII codes.
 
     The date part comes from a table of the few days the timestamps span and the time of day from
-    integer digits: ten times faster than ``numpy.datetime_as_string`` per timestamp, the same text.
+    integer digits: both forms in half the time ``numpy.datetime_as_string`` takes for one, the same text.
     ``None`` outside years 1000-9999 (other widths), where the caller falls back to numpy.
     """
     s = np.asarray(seconds, dtype=np.int64)
@@ -27,9 +27,13 @@ def _lines(seconds: np.ndarray) -> np.ndarray | None:
     first, last = int(day.min()), int(day.max())
     if not _FIRST_DAY <= first <= last <= _LAST_DAY:
         return None
-    table = np.datetime_as_string(np.arange(first, last + 1).astype("datetime64[D]"), unit="D")
+    if last - first < 4 * len(s):  # a table of every day from the first to the last
+        days, index = np.arange(first, last + 1), day - first
+    else:  # timestamps far apart: a table of the days they fall on
+        days, index = np.unique(day, return_inverse=True)
+    table = np.datetime_as_string(days.astype("datetime64[D]"), unit="D")
     out = np.empty((len(s), ISO_LEN + 1), np.uint8)
-    out[:, :10] = table.view(np.uint32).reshape(len(table), -1)[:, :10][day - first]
+    out[:, :10] = table.view(np.uint32).reshape(len(table), -1)[:, :10][index.reshape(-1)]
     hour, second = np.divmod(second, 3600)
     minute, second = np.divmod(second, 60)
     for col, value in ((11, hour), (14, minute), (17, second)):
@@ -62,12 +66,12 @@ def iso(seconds: np.ndarray) -> np.ndarray:
 
 def sql(seconds: np.ndarray) -> np.ndarray:
     """``YYYY-MM-DD HH:MM:SS`` (for timestamp columns; SQLite compares them as text)."""
-    out = iso(seconds)
-    if not len(out):
-        return out
-    codes = out.view(np.uint32).reshape(len(out), -1)
-    codes[:, 10] = ord(" ")
-    return out
+    lines = _lines(seconds) if len(seconds) else None
+    if lines is None:
+        out = iso(seconds)
+        return np.char.replace(out, "T", " ") if len(out) else out
+    lines[:, 10] = ord(" ")
+    return lines[:, :ISO_LEN].copy().view(f"S{ISO_LEN}").ravel().astype(f"U{ISO_LEN}")
 
 
 def sql_iso(seconds: np.ndarray) -> tuple[list[str], list[str]]:

@@ -12,11 +12,15 @@ files instead (see :mod:`.csvtext`).
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterable, Sequence
+import queue
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import Boolean, Integer
 
 from ..engine.columns import COLUMNS
+from ..engine import Chunk
 from ..models import MODELS
 
 NULL = "\\N"
@@ -79,9 +83,10 @@ class TextStream(io.RawIOBase):
     batch as COPY pulls it, so neither a temporary file nor a whole table ever sits in memory."""
 
     def __init__(self, batches: Iterable[Sequence[Sequence[object]]],
-                 render: Callable[[Sequence[Sequence[object]]], str]) -> None:
+                 render: Callable[[Sequence[Sequence[object]]], str], count: Callable[[object], int] = len) -> None:
         self._batches = iter(batches)
         self._render = render
+        self._count = count
         self._text = ""
         self._pos = 0
         self.rows = 0
@@ -95,7 +100,7 @@ class TextStream(io.RawIOBase):
             batch = next(self._batches, None)
             if batch is None:
                 return ""
-            self.rows += len(batch)
+            self.rows += self._count(batch)
             self._text, self._pos = self._render(batch), 0
         out = self._text[self._pos:] if size < 0 else self._text[self._pos:self._pos + size]
         self._pos += len(out)
@@ -103,3 +108,59 @@ class TextStream(io.RawIOBase):
 
     def readline(self, size: int = -1) -> str:  # type: ignore[override]
         raise io.UnsupportedOperation("TextStream is read in blocks")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One chunk as COPY text, made ahead of the COPY that sends it."""
+
+    table: str
+    upsert: bool
+    text: str
+    rows: int
+
+
+_END = object()
+
+
+def render_ahead(chunks: Iterable[Chunk], depth: int = 2) -> Iterator[Rendered]:
+    """The chunks as COPY text, generated and rendered by a thread up to ``depth`` chunks ahead.
+
+    Without it a worker generates a chunk, then sends it, and its server backend idles while it
+    generates. Here the sending thread waits for the server inside psycopg2 (which releases the
+    GIL), so the next chunks are made meanwhile. Memory grows by ``depth`` chunks of text. An error
+    in the thread is raised here; leaving early (an error in COPY) stops the thread after the
+    chunk in hand.
+    """
+    ready: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(item: object) -> bool:
+        while not stop.is_set():
+            try:
+                ready.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for c in chunks:
+                text = copy_text(c.rows, KINDS[c.table], NULLABLE[c.table])
+                if not put(Rendered(c.table, c.upsert, text, len(c.rows))):
+                    return
+            put(_END)
+        except BaseException as exc:  # re-raised by the consumer
+            put(exc)
+
+    thread = threading.Thread(target=produce, name="render-ahead", daemon=True)
+    thread.start()
+    try:
+        while (item := ready.get()) is not _END:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join()

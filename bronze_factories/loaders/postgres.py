@@ -1,8 +1,9 @@
 """PostgreSQL loading with ``COPY ... FROM STDIN WITH (FORMAT text)``, one work unit per transaction.
 
-Each process has its own connection and COPYs what it generates: the CSV text is made chunk by
-chunk while COPY pulls it (:class:`~bronze_factories.loaders.copytext.TextStream`), so the only
-buffer is one chunk. The unit's ledger row is written in the same transaction as its rows, which
+Each process has its own connection and COPYs what it generates: a thread generates and renders
+the COPY text up to two chunks ahead (:func:`~bronze_factories.loaders.copytext.render_ahead`)
+while COPY sends the one before, so the server backend is not left idle while the worker
+generates, and the only buffers are those chunks. The unit's ledger row is written in the same transaction as its rows, which
 is what makes a killed run resumable without duplicates or holes.
 
 Rows that replace an earlier version of themselves (:attr:`Chunk.upsert`: an order whose state moved
@@ -25,7 +26,7 @@ from sqlalchemy.engine import URL
 
 from ..engine import COLUMNS, TABLE_ORDER, Chunk, Params
 from ..models import LoadLedger
-from .copytext import KINDS, NULLABLE, TextStream, copy_text
+from .copytext import Rendered, TextStream, render_ahead
 
 #: Bytes COPY pulls per read: large enough that the Python side is not the bottleneck.
 COPY_READ_SIZE = 1 << 20
@@ -44,6 +45,14 @@ def connect(url: URL) -> psycopg2.extensions.connection:
         cur.execute("SET maintenance_work_mem = '512MB'")
     conn.commit()
     return conn
+
+
+def _text(rendered: Rendered) -> str:
+    return rendered.text
+
+
+def _rows(rendered: Rendered) -> int:
+    return rendered.rows
 
 
 class PostgresLoader:
@@ -113,10 +122,8 @@ class PostgresLoader:
         counts = dict.fromkeys(TABLE_ORDER, 0)
         try:
             with self.conn.cursor() as cur:
-                for (table, upsert), group in itertools.groupby(chunks, key=lambda c: (c.table, c.upsert)):
-                    kinds, nullable = KINDS[table], NULLABLE[table]
-                    stream = TextStream((c.rows for c in group),
-                                        lambda rows, k=kinds, n=nullable: copy_text(rows, k, n))
+                for (table, upsert), group in itertools.groupby(render_ahead(chunks), key=lambda r: (r.table, r.upsert)):
+                    stream = TextStream(group, _text, _rows)
                     started = time.perf_counter()
                     if upsert:
                         self._upsert(cur, table, stream)
