@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Boolean, Integer
 
-from ..engine.columns import COLUMNS
 from ..engine import Chunk
+from ..engine.columns import COLUMNS
 from ..models import MODELS
 
 NULL = "\\N"
