@@ -15,13 +15,14 @@ from .columns import COLUMNS
 from .customers import CustomerState, customer_rows
 from .demand import Calendar
 from .inventory import Movements, movement_rows, order_movements
+from .lines import Lines, TabLines
 from .orders import DayOrders, day_orders, max_items, order_rows
 from .params import Params
 from .pools import build_pools
 from .reviews import review_rows
 from .steps import DAY_S, LOOKBACK_DAYS, days_until, moment, parse_step, seconds, stamp, step_keys
 from .stock import DayStock, StockPolicy
-from .web import day_web, purchase_session_ids
+from .web import SLICE, day_web, plain_events, purchase_session_ids
 
 #: Entities per ``customers:``/``products:``/``stock:`` unit...
 BLOCK = 10_000
@@ -45,9 +46,20 @@ class Chunk:
     unit: str
     rows: list[tuple]
     upsert: bool = False
+    #: The rows already rendered as tab-separated lines, when the caller asked for them
+    #: (:class:`~.lines.TabLines`); ``rows`` is then empty and ``lines`` counts them.
+    text: str | None = None
+    lines: int = 0
+
+    def __len__(self) -> int:
+        return len(self.rows) if self.text is None else self.lines
 
 
-def _chunks(table: str, unit: str, rows: list[tuple], batch_size: int, upsert: bool = False) -> Iterator[Chunk]:
+def _chunks(table: str, unit: str, rows: list[tuple] | Lines, batch_size: int, upsert: bool = False
+            ) -> Iterator[Chunk]:
+    if isinstance(rows, Lines):
+        yield Chunk(table, unit, [], upsert, rows.text, rows.rows)
+        return
     for i in range(0, len(rows), batch_size):
         yield Chunk(table, unit, rows[i:i + batch_size], upsert)
 
@@ -110,6 +122,7 @@ class Simulation:
         self.stock = StockPolicy(p, self.calendar, self.products)
         self.day_stock: dict[int, DayStock] = {}
         self._cache: dict[int, DayOrders] = {}
+        self._plain_lines: dict[TabLines, bool] = {}
         self.simulated = 0
         self._simulate(days)
         self._forget_before(self.until)
@@ -178,21 +191,38 @@ class Simulation:
         """The units that take the dataset from ending at ``since`` to ending at this simulation's end."""
         return step_keys(self.params, since, self.until)
 
-    def generate_unit(self, unit: str, batch_size: int = 50_000) -> Iterator[Chunk]:
+    def generate_unit(self, unit: str, batch_size: int = 50_000, lines: TabLines | None = None) -> Iterator[Chunk]:
         """The chunks of one unit: parents before children (a day yields its new customers, sessions and
-        their events slice by slice, then orders, inventory movements and reviews)."""
-        chunks = self._unit_chunks(unit, batch_size)
+        their events slice by slice, then orders, inventory movements and reviews).
+
+        With ``lines``, click events may come already rendered as such lines (:attr:`Chunk.text`),
+        when their values need no escaping and a slice's events fit in ``batch_size``.
+        """
+        if lines is not None and not (batch_size >= SLICE * self.params.events_max and self._plain(lines)):
+            lines = None
+        chunks = self._unit_chunks(unit, batch_size, lines)
         if self.params.source_system == SOURCE_SYSTEM:
             yield from chunks
             return
-        # Another --source-system: the one column is replaced here, not in every table's formatter.
+        # Another --source-system: the one column is replaced here, not in every table's formatter
+        # (rendered lines have it already).
         for chunk in chunks:
+            if chunk.text is not None:
+                yield chunk
+                continue
             at = COLUMNS[chunk.table].index("source_system")
             value = self.params.source_system
             rows = [(*row[:at], value, *row[at + 1:]) for row in chunk.rows]
             yield Chunk(chunk.table, chunk.unit, rows, chunk.upsert)
 
-    def _unit_chunks(self, unit: str, batch_size: int) -> Iterator[Chunk]:
+    def _plain(self, lines: TabLines) -> bool:
+        """Whether every value an event line can hold passes ``lines.escape`` unchanged (checked once)."""
+        known = self._plain_lines.get(lines)
+        if known is None:
+            known = self._plain_lines[lines] = plain_events(lines, self.pools, self.products)
+        return known
+
+    def _unit_chunks(self, unit: str, batch_size: int, lines: TabLines | None = None) -> Iterator[Chunk]:
         kind, _, number = unit.partition(":")
         p = self.params
         if kind in ("customers", "products", "stock"):
@@ -210,9 +240,10 @@ class Simulation:
         day, since, until = parse_step(unit)
         if until is not None and until != self.until:
             raise ValueError(f"unit {unit} belongs to a dataset ending at {stamp(until)}, not {stamp(self.until)}")
-        yield from self._day_chunks(unit, day, since, batch_size)
+        yield from self._day_chunks(unit, day, since, batch_size, lines)
 
-    def _day_chunks(self, unit: str, day: int, since: int | None, batch_size: int) -> Iterator[Chunk]:
+    def _day_chunks(self, unit: str, day: int, since: int | None, batch_size: int, lines: TabLines | None = None
+                    ) -> Iterator[Chunk]:
         """Rows of ``day`` whose event happened in ``[since, until)`` (``since=None``: all before
         ``until``), and, after ``since``, the day's orders whose state moved on meanwhile (upserts)."""
         p, until = self.params, self.until
@@ -226,7 +257,8 @@ class Simulation:
                 piece = which[a:a + PIECE]
                 rows = customer_rows(self.customers, self.pools, p.seed, int(piece[0]), int(piece[-1]) + 1)
                 yield from _chunks("raw_customers", unit, rows, batch_size)
-            web = day_web(p, self.calendar, self.customers, self.products, self.pools, day, orders, since, until)
+            web = day_web(p, self.calendar, self.customers, self.products, self.pools, day, orders, since, until,
+                          lines)
             for table, rows in web:
                 yield from _chunks(table, unit, rows, batch_size)
         now = orders.at(until)

@@ -19,6 +19,7 @@ from .customers import CustomerState
 from .demand import Calendar, times_of_day
 from .ids import customer_id, order_id, session_id
 from .jsontext import q
+from .lines import Lines, TabLines
 from .orders import MAX_GAP, DayOrders
 from .params import EVENT_ID_STRIDE, Params
 from .places import PAIR_BROWSER as _PAIR_BROWSER
@@ -52,15 +53,26 @@ SLICE = 1_000
 
 def day_web(
     params: Params, calendar: Calendar, customers: CustomerState, products: ProductState, pools: Pools,
-    day: int, orders: DayOrders, since: int | None = None, until: int | None = None,
-) -> Iterator[tuple[str, list[tuple]]]:
+    day: int, orders: DayOrders, since: int | None = None, until: int | None = None, lines: TabLines | None = None,
+) -> Iterator[tuple[str, list[tuple] | Lines]]:
     """``(table, rows)`` of each slice of the day's sessions: sessions, then their events. With
     ``since``/``until``, only the sessions that ended in ``[since, until)`` (a session and its
-    events reach the store when it closes)."""
+    events reach the store when it closes). With ``lines`` (checked by :func:`plain_events`), each
+    slice's events come as :class:`~.lines.Lines`."""
     n = int(calendar.sessions[day])
     for a in range(0, n, SLICE):
         yield from _slice(params, calendar, customers, products, pools, day, orders, a, min(a + SLICE, n),
-                          since, until)
+                          since, until, lines)
+
+
+def plain_events(lines: TabLines, pools: Pools, products: ProductState) -> bool:
+    """Whether every text an event's line can hold passes ``lines`` unchanged: the vocabulary the
+    page addresses, referrers, devices and event types come from, the search words and the product
+    ids (ids, timestamps and numbers are digits and letters by construction)."""
+    pages = [*V.LANDING_PAGES, V.PRODUCT_PAGE, V.SEARCH_PAGE, V.CHECKOUT_PAGE, V.CONFIRMATION_PAGE]
+    texts = [*pages, *(r for r in V.REFERRERS if r), *DEVICE_INFO.tolist(), *EVENT_TYPE.tolist(), *pools.words,
+             *products.ids.tolist()]
+    return lines.plain(texts)
 
 
 def purchase_session_ids(calendar: Calendar, orders: DayOrders) -> list[str]:
@@ -95,7 +107,8 @@ def _where_from(
 def _slice(
     params: Params, calendar: Calendar, customers: CustomerState, products: ProductState, pools: Pools,
     day: int, orders: DayOrders, a: int, b: int, since: int | None = None, until: int | None = None,
-) -> Iterator[tuple[str, list[tuple]]]:
+    lines: TabLines | None = None,
+) -> Iterator[tuple[str, list[tuple] | Lines]]:
     """Session rows, then event rows, of the day's sessions ``a``..``b - 1`` (formatted one after the
     other so that a consumer sees where the time goes)."""
     rng = stream(params.seed, "sessions", day, a)
@@ -250,6 +263,21 @@ def _slice(
     etype = EVENT_TYPE[stage].tolist()
     ev_sid, ev_user, ev_user_json, ev_dev = sid_arr[sess].tolist(), user_id[sess].tolist(), user_json[sess].tolist(), \
         device_info[sess].tolist()
+    if lines is not None and (keep is None or bool(keep.all())):  # a step's partial slice: rows
+        # The same f-string as below, with each line's columns in front of its JSON (see .lines).
+        null, src = lines.null, lines.escape(params.source_system)
+        user_text = np.array([null if u is None else u for u in user_id], dtype=object)
+        text = "".join([
+            f'{eid}\t{s}\t{u}\t{et}\t{pu}\t{rc}\t{dv}\t{ts}\t{src}\t'
+            f'{{"event_id": {eid}, "session_id": "{s}", "user_id": {uj}, "event_type": "{et}", "page_url": "{pu}", '
+            f'"referrer": {rj}, "product_id": {pj}, "order_id": {oj}, "device_info": {dv}, "event_timestamp": "{ti}"}}\n'
+            for eid, s, u, uj, et, pu, rc, rj, pj, oj, dv, ts, ti in zip(
+                event_id, ev_sid, user_text[sess].tolist(), ev_user_json, etype, url.tolist(),
+                [null if r is None else r for r in ref_col.tolist()], ref_json.tolist(), product_json.tolist(),
+                order_json.tolist(), ev_dev, ev_sql, ev_iso, strict=True)
+        ])
+        yield "raw_clickstream", Lines(text, total)
+        return
     events = [
         (eid, s, u, et, pu, rc, dv, ts, V.SOURCE_SYSTEM,
          f'{{"event_id": {eid}, "session_id": "{s}", "user_id": {uj}, "event_type": "{et}", "page_url": "{pu}", '

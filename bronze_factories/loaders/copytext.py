@@ -21,6 +21,7 @@ from sqlalchemy import Boolean, Integer
 
 from ..engine import Chunk
 from ..engine.columns import COLUMNS
+from ..engine.lines import TabLines
 from ..models import MODELS
 
 NULL = "\\N"
@@ -43,6 +44,10 @@ NULLABLE: dict[str, tuple[bool, ...]] = {
 
 def _escape(value: str) -> str:
     return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+#: What this module writes, for the engine to render click events in directly (:mod:`..engine.lines`).
+COPY_LINES = TabLines(null=NULL, escape=_escape)
 
 
 def _column(values: tuple, kind: str, nullable: bool) -> Sequence[str]:
@@ -147,8 +152,8 @@ def render_ahead(chunks: Iterable[Chunk], depth: int = 2) -> Iterator[Rendered]:
     def produce() -> None:
         try:
             for c in chunks:
-                text = copy_text(c.rows, KINDS[c.table], NULLABLE[c.table])
-                if not put(Rendered(c.table, c.upsert, text, len(c.rows))):
+                text = c.text if c.text is not None else copy_text(c.rows, KINDS[c.table], NULLABLE[c.table])
+                if not put(Rendered(c.table, c.upsert, text, len(c))):
                     return
             put(_END)
         except BaseException as exc:  # re-raised by the consumer

@@ -26,7 +26,7 @@ from sqlalchemy.engine import URL
 
 from ..engine import COLUMNS, TABLE_ORDER, Chunk, Params
 from ..models import LoadLedger
-from .copytext import Rendered, TextStream, render_ahead
+from .copytext import COPY_LINES, Rendered, TextStream, render_ahead
 
 #: Bytes COPY pulls per read: large enough that the Python side is not the bottleneck.
 COPY_READ_SIZE = 1 << 20
@@ -57,6 +57,9 @@ def _rows(rendered: Rendered) -> int:
 
 class PostgresLoader:
     """Loads whole work units over one connection."""
+
+    #: The lines COPY takes as they are: ask the engine for them (``generate_unit(..., lines=)``).
+    lines = COPY_LINES
 
     def __init__(self, url: URL, schema: str, params: Params) -> None:
         self.conn = connect(url)

@@ -98,7 +98,7 @@ def copy_unit(params: Params, url: URL, schema: str, batch_size: int, streams: A
     try:
         loader = _loader(url, schema, params)
         before = dict(loader.busy)
-        chunks = simulation_for(params).generate_unit(unit, batch_size)
+        chunks = simulation_for(params).generate_unit(unit, batch_size, loader.lines)
         if streams is None:
             counts = loader.load_unit(unit, chunks)
         else:
