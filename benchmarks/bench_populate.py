@@ -13,7 +13,7 @@ The floor is the fastest plain loading of the same rows that a competent user wo
   populate rebuilds with, largest tables first, ``max_parallel_maintenance_workers = 2``.
 
 **End to end** is ``populate`` into a fresh database (migration, partitions, load, index rebuild).
-Each repetition runs both, in alternating order. For each run: wall seconds, client CPU seconds
+Each repetition runs both, in alternating order, each after ``sync``. For each run: wall seconds, client CPU seconds
 (the populate process and its workers, or the psql processes plus the rebuild threads) and server
 CPU seconds (user + system time of the PostgreSQL processes serving the benchmark's database,
 read from ``/proc`` every 0.1 s; the shared background writer, WAL writer and checkpointer are
@@ -292,6 +292,10 @@ def main() -> None:
             order = ("end_to_end", "floor") if i % 2 == 0 else ("floor", "end_to_end")
             for kind in order:
                 name = f"bench_{kind}_{tag}_{i}"
+                # Each run starts with nothing left to write back: the floor files just written (7 GB
+                # at the default size) or the previous run's dropped database would otherwise be
+                # flushed during the next run, which made every first run several seconds slower.
+                os.sync()
                 result = (populate(server, size, args.workers, name) if kind == "end_to_end"
                           else floor(server, Path(tmp), params, args.workers, name))
                 runs[kind].append(result)
