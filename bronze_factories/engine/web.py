@@ -44,6 +44,21 @@ DEVICE_INFO = np.array([
 ], dtype=object)
 _REFERRER_JSON = np.array(["null" if not r else f'"{r}"' for r in V.REFERRERS], dtype=object)
 _LANDING = np.array(V.LANDING_PAGES, dtype=object)
+_LANDING_Q = np.array([f'"{page}"' for page in V.LANDING_PAGES], dtype=object)
+_CHECKOUT, _CHECKOUT_Q = np.array([V.CHECKOUT_PAGE], dtype=object), np.array([f'"{V.CHECKOUT_PAGE}"'], dtype=object)
+_CONFIRMATION = np.array([V.CONFIRMATION_PAGE], dtype=object)
+_CONFIRMATION_Q = np.array([f'"{V.CONFIRMATION_PAGE}"'], dtype=object)
+_SEARCH_PAGES: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = {}
+
+
+def _search_pages(pools: Pools) -> tuple[np.ndarray, np.ndarray]:
+    """The search page of each word of the pool, plain and quoted (made once per pool)."""
+    pages = _SEARCH_PAGES.get(pools.words)
+    if pages is None:
+        plain = [V.SEARCH_PAGE + w for w in pools.words]
+        pages = _SEARCH_PAGES[pools.words] = (np.array(plain, dtype=object),
+                                              np.array([f'"{u}"' for u in plain], dtype=object))
+    return pages
 
 
 #: Sessions per slice: a day is generated slice by slice, each from its own stream, so memory
@@ -232,27 +247,38 @@ def _slice(
     yield "raw_sessions", sessions
 
     # --- event columns ----------------------------------------------------------------------------------
+    # Each page address also quoted for the JSON, from small tables (the products of the slice,
+    # the search words) rather than two string concatenations per event.
     pid_of = products.ids
     page_of = np.empty(products.n, dtype=object)
+    page_q_of = np.empty(products.n, dtype=object)
+    pid_q_of = np.empty(products.n, dtype=object)
     used = np.unique(product)
-    page_of[used] = V.PRODUCT_PAGE + pid_of[used]
+    page_of[used] = [V.PRODUCT_PAGE + pid for pid in pid_of[used].tolist()]
+    page_q_of[used] = [f'"{page}"' for page in page_of[used].tolist()]
+    pid_q_of[used] = [f'"{pid}"' for pid in pid_of[used].tolist()]
+    search, search_q = _search_pages(pools)
     url = np.empty(total, dtype=object)
-    url[stage == LANDING] = _LANDING[landing[sess[stage == LANDING]]]
+    url_q = np.empty(total, dtype=object)
+    landing_at, search_at = np.flatnonzero(stage == LANDING), np.flatnonzero(stage == SEARCH)
+    for at, plain, quoted, key in (
+        (landing_at, _LANDING, _LANDING_Q, landing[sess[landing_at]]),
+        (search_at, search, search_q, word[search_at]),
+        (np.flatnonzero(stage == CHECKOUT), _CHECKOUT, _CHECKOUT_Q, 0),
+        (np.flatnonzero(stage == PURCHASE), _CONFIRMATION, _CONFIRMATION_Q, 0),
+    ):
+        url[at], url_q[at] = plain[key], quoted[key]
     is_product = (stage == VIEW) | (stage == CART)
     url[is_product] = page_of[product[is_product]]
-    is_search = stage == SEARCH
-    words = np.array(pools.words, dtype=object)
-    url[is_search] = V.SEARCH_PAGE + words[word[is_search]]
-    url[stage == CHECKOUT] = V.CHECKOUT_PAGE
-    url[stage == PURCHASE] = V.CONFIRMATION_PAGE
+    url_q[is_product] = page_q_of[product[is_product]]
     ref_json = np.empty(total, dtype=object)
-    ref_json[1:] = '"' + url[:-1] + '"'
+    ref_json[1:] = url_q[:-1]
     ref_json[ptr[:-1]] = _REFERRER_JSON[referrer]
     ref_col = np.empty(total, dtype=object)
     ref_col[1:] = url[:-1]
     ref_col[ptr[:-1]] = [V.REFERRERS[r] or None for r in referrer]
     product_json = np.full(total, "null", dtype=object)
-    product_json[is_product] = '"' + pid_of[product[is_product]] + '"'
+    product_json[is_product] = pid_q_of[product[is_product]]
     order_json = np.full(total, "null", dtype=object)
     if n_orders:
         order_json[ptr[1:n_orders + 1] - 1] = [f'"{order_id(int(i))}"' for i in orders.index[o]]
