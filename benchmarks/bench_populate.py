@@ -13,7 +13,9 @@ The floor is the fastest plain loading of the same rows that a competent user wo
   populate rebuilds with, largest tables first, ``max_parallel_maintenance_workers = 2``.
 
 **End to end** is ``populate`` into a fresh database (migration, partitions, load, index rebuild).
-Each repetition runs both, in alternating order, each after ``sync``. For each run: wall seconds, client CPU seconds
+First one unmeasured run of each (``--warmup``): the first run on a server pays alone for what
+later runs reuse (new WAL segment files, cold caches), which made whichever ran first several
+seconds slower. Then each repetition runs both, in alternating order, each after ``sync``. For each run: wall seconds, client CPU seconds
 (the populate process and its workers, or the psql processes plus the rebuild threads) and server
 CPU seconds (user + system time of the PostgreSQL processes serving the benchmark's database,
 read from ``/proc`` every 0.1 s; the shared background writer, WAL writer and checkpointer are
@@ -275,6 +277,7 @@ def main() -> None:
     ap.add_argument("--scale", default="1", help="dataset scale (0.1 for a quick run on a busy machine)")
     ap.add_argument("--workers", type=int, default=2, help="populate's --workers, and the floor's sessions")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--warmup", type=int, default=1, help="unmeasured runs of each before the measured ones")
     ap.add_argument("--server", default=None, help="PostgreSQL server URL (default: $BRONZE_TEST_DATABASE_URL or local)")
     ap.add_argument("--json", default="benchmarks/results/populate.json")
     args = ap.parse_args()
@@ -288,6 +291,10 @@ def main() -> None:
         rows = write_copy_files(params, args.workers, Path(tmp))
         print(f"floor files: {sum(rows.values()):,} rows in COPY text, {args.workers} per table, "
               f"written in {time.perf_counter() - started:.0f} s", flush=True)
+        for i in range(args.warmup):  # not measured: see the module's docstring
+            floor(server, Path(tmp), params, args.workers, f"bench_floor_{tag}_warmup{i}")
+            populate(server, size, args.workers, f"bench_end_to_end_{tag}_warmup{i}")
+            print(f"warm-up {i + 1}: one run of each, not counted", flush=True)
         for i in range(args.repeat):
             order = ("end_to_end", "floor") if i % 2 == 0 else ("floor", "end_to_end")
             for kind in order:
