@@ -253,7 +253,7 @@ def _slice(
     page_of = np.empty(products.n, dtype=object)
     page_q_of = np.empty(products.n, dtype=object)
     pid_q_of = np.empty(products.n, dtype=object)
-    used = np.unique(product)
+    used = np.flatnonzero(np.bincount(product, minlength=products.n))  # sorted, as np.unique
     page_of[used] = [V.PRODUCT_PAGE + pid for pid in pid_of[used].tolist()]
     page_q_of[used] = [f'"{page}"' for page in page_of[used].tolist()]
     pid_q_of[used] = [f'"{pid}"' for pid in pid_of[used].tolist()]
@@ -287,23 +287,30 @@ def _slice(
     ev_sql, ev_iso = sql_iso(t_event)
     event_id = ((first_index + sess) * EVENT_ID_STRIDE + pos).tolist()
     etype = EVENT_TYPE[stage].tolist()
-    ev_sid, ev_user, ev_user_json, ev_dev = sid_arr[sess].tolist(), user_id[sess].tolist(), user_json[sess].tolist(), \
-        device_info[sess].tolist()
     if lines is not None and (keep is None or bool(keep.all())):  # a step's partial slice: rows
-        # The same f-string as below, with each line's columns in front of its JSON (see .lines).
-        null, src = lines.null, lines.escape(params.source_system)
-        user_text = np.array([null if u is None else u for u in user_id], dtype=object)
+        # The f-string below with each line's columns in front of its JSON (see .lines); what is
+        # the same for a whole session is joined once per session, not once per event.
+        null, after_ts = lines.null, f'\t{lines.escape(params.source_system)}\t{{"event_id": '
+        user_text = [null if u is None else u for u in user_id.tolist()]
+        sids, user_js, devices = sid_arr.tolist(), user_json.tolist(), device_info.tolist()
+        ids_text = np.array([f"\t{s}\t{u}\t" for s, u in zip(sids, user_text, strict=True)], dtype=object)
+        device_text = np.array([f"\t{d}\t" for d in devices], dtype=object)
+        json_ids = np.array([f', "session_id": "{s}", "user_id": {uj}, "event_type": "'
+                             for s, uj in zip(sids, user_js, strict=True)], dtype=object)
+        json_device = np.array([f', "device_info": {d}, "event_timestamp": "' for d in devices], dtype=object)
         text = "".join([
-            f'{eid}\t{s}\t{u}\t{et}\t{pu}\t{rc}\t{dv}\t{ts}\t{src}\t'
-            f'{{"event_id": {eid}, "session_id": "{s}", "user_id": {uj}, "event_type": "{et}", "page_url": "{pu}", '
-            f'"referrer": {rj}, "product_id": {pj}, "order_id": {oj}, "device_info": {dv}, "event_timestamp": "{ti}"}}\n'
-            for eid, s, u, uj, et, pu, rc, rj, pj, oj, dv, ts, ti in zip(
-                event_id, ev_sid, user_text[sess].tolist(), ev_user_json, etype, url.tolist(),
-                [null if r is None else r for r in ref_col.tolist()], ref_json.tolist(), product_json.tolist(),
-                order_json.tolist(), ev_dev, ev_sql, ev_iso, strict=True)
+            f'{eid}{ids}{et}\t{pu}\t{rc}{dev}{ts}{after_ts}{eid}{jids}{et}", "page_url": "{pu}", '
+            f'"referrer": {rj}, "product_id": {pj}, "order_id": {oj}{jdev}{ti}"}}\n'
+            for eid, ids, et, pu, rc, dev, ts, jids, rj, pj, oj, jdev, ti in zip(
+                event_id, ids_text[sess].tolist(), etype, url.tolist(),
+                [null if r is None else r for r in ref_col.tolist()], device_text[sess].tolist(), ev_sql,
+                json_ids[sess].tolist(), ref_json.tolist(), product_json.tolist(), order_json.tolist(),
+                json_device[sess].tolist(), ev_iso, strict=True)
         ])
         yield "raw_clickstream", Lines(text, total)
         return
+    ev_sid, ev_user, ev_user_json, ev_dev = sid_arr[sess].tolist(), user_id[sess].tolist(), user_json[sess].tolist(), \
+        device_info[sess].tolist()
     events = [
         (eid, s, u, et, pu, rc, dv, ts, V.SOURCE_SYSTEM,
          f'{{"event_id": {eid}, "session_id": "{s}", "user_id": {uj}, "event_type": "{et}", "page_url": "{pu}", '
