@@ -28,8 +28,10 @@ from ..engine import COLUMNS, TABLE_ORDER, Chunk, Params
 from ..models import LoadLedger
 from .copytext import COPY_LINES, Rendered, TextStream, render_ahead
 
-#: Bytes COPY pulls per read: large enough that the Python side is not the bottleneck.
-COPY_READ_SIZE = 1 << 20
+#: Characters COPY pulls per read: more than a chunk's text, so that each read hands libpq a whole
+#: chunk as it is (a full slice of a str is the str itself) instead of a copy of every megabyte.
+#: libpq buffers and sends it in socket-sized pieces in blocking mode (no quadratic shifting).
+COPY_READ_SIZE = 1 << 28
 
 
 def _quote(name: str) -> str:
