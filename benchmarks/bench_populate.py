@@ -71,10 +71,10 @@ class ServerCpu:
         try:
             with conn.cursor() as cur:
                 cur.execute("SELECT pg_backend_pid()")
-                pid = cur.fetchone()[0]
+                # Read while the backend lives: after close it may be gone before /proc is read.
+                self.postmaster = _stat(cur.fetchone()[0])[0]
         finally:
             conn.close()
-        self.postmaster = _stat(pid)[0]
         self.needle = f" {database} "
         self.interval = interval
         self.seen: dict[int, int] = {}
