@@ -17,9 +17,9 @@ First one unmeasured run of each (``--warmup``): the first run on a server pays 
 later runs reuse (new WAL segment files, cold caches), which made whichever ran first several
 seconds slower. Then each repetition runs both, in alternating order, each after ``sync``. For each
 run: wall seconds, client CPU seconds (the populate process and its workers, or the psql processes
-plus the rebuild threads) and server CPU seconds (user + system time of the PostgreSQL processes serving the benchmark's database,
-read from ``/proc`` every 0.1 s; the shared background writer, WAL writer and checkpointer are
-reported apart). Prints medians, ratios and the CPU split, and writes JSON.
+plus the rebuild threads) and server CPU seconds (user + system time of the PostgreSQL processes
+serving the benchmark's database, read from ``/proc`` every 0.1 s; the shared background writer,
+WAL writer and checkpointer are reported apart). Prints medians, ratios and the CPU split, and writes JSON.
 
     python benchmarks/bench_populate.py                       # default dataset, 3 repetitions
     python benchmarks/bench_populate.py --scale 0.1 --repeat 3 --json out.json
