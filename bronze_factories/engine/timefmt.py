@@ -20,9 +20,11 @@ def _lines(seconds: np.ndarray) -> np.ndarray | None:
 
     The date part comes from a table of the few days the timestamps span and the time of day from
     integer digits: both forms in half the time ``numpy.datetime_as_string`` takes for one, the same text.
-    ``None`` outside years 1000-9999 (other widths), where the caller falls back to numpy.
+    ``None`` when empty or outside years 1000-9999 (other widths), where the caller falls back to numpy.
     """
     s = np.asarray(seconds, dtype=np.int64)
+    if not len(s):
+        return None
     day, second = np.divmod(s, 86_400)
     first, last = int(day.min()), int(day.max())
     if not _FIRST_DAY <= first <= last <= _LAST_DAY:
@@ -50,6 +52,11 @@ _FIRST_DAY = int(np.datetime64("1000-01-01", "D").astype(np.int64))
 _LAST_DAY = int(np.datetime64("9999-12-31", "D").astype(np.int64))
 
 
+def _strings(lines: np.ndarray) -> np.ndarray:
+    """The first 19 characters of each line as a numpy string array."""
+    return lines[:, :ISO_LEN].copy().view(f"S{ISO_LEN}").ravel().astype(f"U{ISO_LEN}")
+
+
 def _split(lines: np.ndarray) -> list[str]:
     out = lines.tobytes().decode("ascii").split("\n")
     out.pop()  # after the last line end
@@ -58,20 +65,20 @@ def _split(lines: np.ndarray) -> list[str]:
 
 def iso(seconds: np.ndarray) -> np.ndarray:
     """``YYYY-MM-DDTHH:MM:SS`` (for raw_data JSON)."""
-    lines = _lines(seconds) if len(seconds) else None
+    lines = _lines(seconds)
     if lines is None:
         return np.datetime_as_string(np.asarray(seconds, dtype="datetime64[s]"), unit="s")
-    return lines[:, :ISO_LEN].copy().view(f"S{ISO_LEN}").ravel().astype(f"U{ISO_LEN}")
+    return _strings(lines)
 
 
 def sql(seconds: np.ndarray) -> np.ndarray:
     """``YYYY-MM-DD HH:MM:SS`` (for timestamp columns; SQLite compares them as text)."""
-    lines = _lines(seconds) if len(seconds) else None
+    lines = _lines(seconds)
     if lines is None:
         out = iso(seconds)
         return np.char.replace(out, "T", " ") if len(out) else out
     lines[:, 10] = ord(" ")
-    return lines[:, :ISO_LEN].copy().view(f"S{ISO_LEN}").ravel().astype(f"U{ISO_LEN}")
+    return _strings(lines)
 
 
 def sql_iso(seconds: np.ndarray) -> tuple[list[str], list[str]]:
@@ -80,8 +87,6 @@ def sql_iso(seconds: np.ndarray) -> tuple[list[str], list[str]]:
     The hot paths need both forms of every timestamp as Python strings, and numpy's ``tolist``
     makes those one by one; here they come out of one ASCII text each, split in C.
     """
-    if not len(seconds):
-        return [], []
     lines = _lines(seconds)
     if lines is None:
         return sql(seconds).tolist(), iso(seconds).tolist()
