@@ -37,9 +37,12 @@ def run_cli(args: Sequence[str], cwd: str | Path | None = None, env: dict[str, s
                           env=env if env is not None else clean_env(), capture_output=True, text=True, timeout=timeout)
 
 
-def start_cli(args: Sequence[str], cwd: str | Path | None = None) -> subprocess.Popen[str]:
+def start_cli(args: Sequence[str], cwd: str | Path | None = None, new_session: bool = False
+              ) -> subprocess.Popen[str]:
+    """populate started with piped output; ``new_session``: in its own session, so that a signal to its
+    process group reaches it and its workers, as Ctrl-C in a terminal does."""
     return subprocess.Popen([sys.executable, "-m", "bronze_factories.populate", *args], cwd=cwd, env=clean_env(),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=new_session)
 
 
 @contextmanager

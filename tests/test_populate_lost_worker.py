@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -20,13 +19,13 @@ from checksums import table_checksums
 from populate_support import (
     SMALL,
     assert_whole_units,
-    clean_env,
     dataset_rows,
     fresh_database,
     ledger_units,
     partials,
     pg_url,
     run_cli,
+    start_cli,
     wait_for,
 )
 from sqlalchemy.engine import URL
@@ -34,12 +33,6 @@ from sqlalchemy.engine import URL
 from bronze_factories.engine import TABLE_ORDER
 
 PROG = "bronze-populate"
-
-
-def _start(args: list[str]) -> subprocess.Popen[str]:
-    # Its own session: a signal to its process group reaches it and its workers, as Ctrl-C in a terminal does.
-    return subprocess.Popen([sys.executable, "-m", "bronze_factories.populate", *args], env=clean_env(),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
 
 
 def _workers(proc: subprocess.Popen[str]) -> list[psutil.Process]:
@@ -75,7 +68,7 @@ def test_killed_pool_worker_stops_postgres_run_with_one_line_and_rerun_resumes(
         pg_server: URL, small_reference: dict) -> None:
     with fresh_database(pg_server, "lostpg") as url:
         args = [*SMALL, "--database-url", pg_url(url), "--workers", "2", "--batch-size", "150", "--quiet"]
-        proc = _start(args)
+        proc = start_cli(args, new_session=True)
         assert wait_for(proc, lambda: len(_workers(proc)) == 2 and ledger_units(url) >= 4), "no worker to kill"
         _workers(proc)[0].kill()
         code, err = _finish(proc)
@@ -91,7 +84,7 @@ def test_killed_pool_worker_stops_files_run_and_leaves_no_file(tmp_path: Path) -
     assert run_cli([*SMALL, "--output-dir", str(expected), "--format", "csv", "--workers", "1"]).returncode == 0
     out = tmp_path / "out"
     args = [*SMALL, "--output-dir", str(out), "--format", "csv", "--workers", "2", "--batch-size", "150", "--quiet"]
-    proc = _start(args)
+    proc = start_cli(args, new_session=True)
     assert wait_for(proc, lambda: len(_workers(proc)) == 2 and out.exists() and bool(partials(out))), \
         "no worker to kill"
     _workers(proc)[0].kill()
@@ -108,7 +101,8 @@ def test_killed_pool_worker_stops_files_run_and_leaves_no_file(tmp_path: Path) -
 
 def test_ctrl_c_stops_files_run_with_workers_without_deadlock(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    proc = _start([*SMALL, "--output-dir", str(out), "--format", "csv", "--workers", "2", "--batch-size", "150"])
+    proc = start_cli([*SMALL, "--output-dir", str(out), "--format", "csv", "--workers", "2", "--batch-size", "150"],
+                     new_session=True)
     assert wait_for(proc, lambda: len(_workers(proc)) == 2 and out.exists() and bool(partials(out))), \
         "the run ended before Ctrl-C"
     os.killpg(proc.pid, signal.SIGINT)  # what a terminal sends to the whole foreground group
