@@ -3,8 +3,8 @@
 Each process has its own connection and COPYs what it generates: a thread generates and renders
 the COPY text up to two chunks ahead (:func:`~bronze_factories.loaders.copytext.render_ahead`)
 while COPY sends the one before, so the server backend is not left idle while the worker
-generates, and the only buffers are those chunks. The unit's ledger row is written in the same transaction as its rows, which
-is what makes a killed run resumable without duplicates or holes.
+generates, and the only buffers are those chunks. The unit's ledger row is written in the same
+transaction as its rows, which is what makes a killed run resumable without duplicates or holes.
 
 Rows that replace an earlier version of themselves (:attr:`Chunk.upsert`: an order whose state moved
 on when a dataset goes on in time) are COPYed into a temporary table and merged with ``INSERT ...
